@@ -1,0 +1,40 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Vaurien;
+
+/// <summary>What a protocol is given to relay one client connection: both pipes and the behavior hooks.</summary>
+public abstract class ProtocolConnection
+{
+    /// <summary>The client side: read requests from <c>Input</c>, write responses to <c>Output</c>.</summary>
+    public abstract IDuplexPipe Client { get; }
+
+    /// <summary>The backend side: write requests to <c>Output</c>, read responses from <c>Input</c>.</summary>
+    public abstract IDuplexPipe Backend { get; }
+
+    /// <summary>The connection, for logs and per-connection state.</summary>
+    public abstract ConnectionInfo Info { get; }
+
+    /// <summary>The protocol's options for this proxy.</summary>
+    public abstract object? Options { get; }
+
+    /// <summary>Cancelled when the connection ends (closed by a behavior, the proxy, a timeout or either peer).</summary>
+    public abstract CancellationToken Closed { get; }
+
+    /// <summary>
+    /// True when the active policy cannot act on an exchange (only <c>dummy</c> is set): the protocol may then
+    /// forward bytes without framing them or calling <see cref="BeginExchangeAsync"/>. Read it per read: the policy
+    /// can change at any time.
+    /// </summary>
+    public abstract bool IsPassThrough { get; }
+
+    /// <summary>
+    /// Starts an exchange: picks a behavior by the active policy and runs its <see cref="IBehavior.OnBeforeHandle"/>.
+    /// The protocol then acts on <see cref="Exchange.Outcome"/> and, once the exchange is over, calls
+    /// <see cref="Exchange.CompleteAsync"/>.
+    /// </summary>
+    /// <param name="direction">Which way <paramref name="data"/> travels.</param>
+    /// <param name="data">The framed request (or, for tcp, what one read returned). Must stay valid until the call returns.</param>
+    /// <param name="command">The command or method, where the protocol knows it.</param>
+    public abstract ValueTask<Exchange> BeginExchangeAsync(Direction direction, ReadOnlySequence<byte> data, string? command = null);
+}

@@ -1,0 +1,2 @@
+// Entry point; the command-line front end is being written in Cli/.
+return 0;
