@@ -129,7 +129,8 @@ internal static class OptionConverter
             return $"must be a whole number{RangeSuffix(option)}, got {number.ToString(CultureInfo.InvariantCulture)}";
         }
 
-        value = option.Kind == OptionKind.Long ? number : (int)number;
+        // Box as the property's own type: a plain long/int conditional would box int options as long.
+        value = option.Kind == OptionKind.Long ? number : (object)(int)number;
         return null;
     }
 
@@ -232,11 +233,6 @@ internal static class OptionConverter
 
                 strings.Add((string)element!);
             }
-        }
-
-        if (ints.Count + strings.Count == 0)
-        {
-            return "must not be empty";
         }
 
         value = elementKind == OptionKind.Int ? ints.ToArray() : strings.ToArray();
