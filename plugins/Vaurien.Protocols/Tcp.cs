@@ -1,0 +1,217 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Vaurien.Protocols;
+
+/// <summary>
+/// Vaurien's <c>tcp</c>: bytes pass unchanged and in order; one read in either direction is one exchange.
+/// </summary>
+/// <remarks>
+/// <code>
+/// client.Input  --pump ToBackend--&gt;  backend.Output      each pump: read; if pass-through, copy the whole read
+/// client.Output &lt;--pump ToClient---  backend.Input       on; else one read (at most buffer bytes) = one exchange
+/// </code>
+/// End of stream on one side completes the other side's output (the host passes the FIN on) and the other
+/// direction goes on until its own end: half-close is kept. The error is 1000 random bytes, as in Vaurien.
+/// </remarks>
+[ExportProtocol("tcp", Description = "Plain TCP: bytes pass unchanged, one read in either direction is one exchange.")]
+internal sealed class Tcp : Protocol<TcpOptions>
+{
+    // Vaurien's tcp error: random bytes the client cannot take for its backend's reply.
+    private const int ErrorLength = 1000;
+
+    // Keys this protocol's per-connection state in ConnectionInfo.Items.
+    private static readonly object SessionKey = new();
+
+    protected override async Task RunAsync(ProtocolConnection connection, TcpOptions options)
+    {
+        // The client's output is written by the ToClient pump and by errors answered on the ToBackend pump.
+        var session = new Session();
+        connection.Info.Items[SessionKey] = session;
+        var toBackend = PumpAsync(connection, Direction.ToBackend, connection.Client.Input, connection.Backend.Output, null, options.Buffer);
+        var toClient = PumpAsync(connection, Direction.ToClient, connection.Backend.Input, connection.Client.Output, session, options.Buffer);
+
+        // A pump that fails must not leave the other one waiting for bytes that never come.
+        var first = await Task.WhenAny(toBackend, toClient);
+        if (first.IsFaulted)
+        {
+            connection.Client.Input.CancelPendingRead();
+            connection.Backend.Input.CancelPendingRead();
+            connection.Client.Output.CancelPendingFlush();
+            connection.Backend.Output.CancelPendingFlush();
+        }
+
+        await Task.WhenAll(toBackend, toClient);
+    }
+
+    protected override async ValueTask WriteErrorAsync(ProtocolConnection connection, BehaviorContext exchange, string? message, TcpOptions options)
+    {
+        // Outside RunAsync there is no other writer to wait for.
+        var session = connection.Info.Items.TryGetValue(SessionKey, out var state) ? state as Session : null;
+        if (session is not null)
+        {
+            try
+            {
+                await session.Gate.WaitAsync(connection.Closed);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        try
+        {
+            if (session?.ClientOutputCompleted == true)
+            {
+                return;
+            }
+
+            // The message has no place in tcp: Vaurien's tcp error is random bytes.
+            var output = connection.Client.Output;
+            exchange.Random.NextBytes(output.GetSpan(ErrorLength)[..ErrorLength]);
+            output.Advance(ErrorLength);
+            await output.FlushAsync();
+        }
+        finally
+        {
+            session?.Gate.Release();
+        }
+    }
+
+    private static async Task PumpAsync(ProtocolConnection connection, Direction direction, PipeReader input, PipeWriter output, Session? session, int bufferSize)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync();
+            if (result.IsCanceled)
+            {
+                // The connection is closing.
+                return;
+            }
+
+            var buffer = result.Buffer;
+            var consumed = buffer.End;
+            if (!buffer.IsEmpty && connection.IsPassThrough)
+            {
+                // Fast path: nothing can act on these bytes, so the whole read goes on as it is.
+                if (session is not null)
+                {
+                    await session.Gate.WaitAsync();
+                }
+
+                FlushResult flush;
+                try
+                {
+                    foreach (var segment in buffer)
+                    {
+                        output.Write(segment.Span);
+                    }
+
+                    input.AdvanceTo(buffer.End);
+                    flush = await output.FlushAsync();
+                }
+                finally
+                {
+                    session?.Gate.Release();
+                }
+
+                if (flush.IsCompleted || flush.IsCanceled)
+                {
+                    return;
+                }
+            }
+            else if (!buffer.IsEmpty)
+            {
+                // One read is one exchange, of at most one buffer as in Vaurien; the rest is the next exchange.
+                var chunk = buffer.Length > bufferSize ? buffer.Slice(0, bufferSize) : buffer;
+                consumed = chunk.End;
+                var exchange = await connection.BeginExchangeAsync(direction, chunk);
+                var outcome = exchange.Outcome;
+                if (outcome == ExchangeOutcome.Forward)
+                {
+                    if (session is not null)
+                    {
+                        await session.Gate.WaitAsync();
+                    }
+
+                    FlushResult flush;
+                    try
+                    {
+                        foreach (var segment in exchange.Data)
+                        {
+                            output.Write(segment.Span);
+                        }
+
+                        flush = await output.FlushAsync();
+                    }
+                    finally
+                    {
+                        session?.Gate.Release();
+                    }
+
+                    if (flush.IsCompleted || flush.IsCanceled)
+                    {
+                        outcome = ExchangeOutcome.Stop;
+                    }
+                }
+
+                // The read stays valid through OnAfterHandle, which sees it as the exchange's data.
+                if (outcome != ExchangeOutcome.Stop)
+                {
+                    outcome = await exchange.CompleteAsync(chunk);
+                }
+
+                input.AdvanceTo(consumed);
+                if (outcome == ExchangeOutcome.Stop)
+                {
+                    return;
+                }
+
+                if (!consumed.Equals(buffer.End))
+                {
+                    continue;
+                }
+            }
+            else
+            {
+                input.AdvanceTo(consumed);
+            }
+
+            if (result.IsCompleted)
+            {
+                // End of stream: pass the FIN on and let the other direction finish on its own.
+                await CompleteAsync(output, session);
+                return;
+            }
+        }
+    }
+
+    private static async ValueTask CompleteAsync(PipeWriter output, Session? session)
+    {
+        if (session is null)
+        {
+            await output.CompleteAsync();
+            return;
+        }
+
+        await session.Gate.WaitAsync();
+        try
+        {
+            session.ClientOutputCompleted = true;
+            await output.CompleteAsync();
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+    }
+
+    /// <summary>Per-connection state: who may write to the client's output, and whether it is finished.</summary>
+    private sealed class Session
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public bool ClientOutputCompleted { get; set; }
+    }
+}

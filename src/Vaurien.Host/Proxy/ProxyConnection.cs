@@ -1,0 +1,169 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Vaurien.Host.Proxy;
+
+/// <summary>
+/// One client connection and its backend connection: what the protocol is given (<see cref="ProtocolConnection"/>),
+/// the behavior hooks around each exchange, and the connection's lifecycle (README.md in this folder draws it).
+/// </summary>
+internal sealed partial class ProxyConnection : ProtocolConnection
+{
+    private static readonly ProtocolOptions DefaultOptions = new();
+
+    private static long _lastId;
+
+    private readonly ProxyDefinition _definition;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SocketTransport _client;
+    private readonly SocketTransport _backend;
+    private readonly ActivityTimeout? _activity;
+    private readonly CancellationTokenSource _closed = new();
+    private readonly TaskCompletionSource _clientGone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly bool _reuseBackend;
+    private volatile bool _backendReusable;
+    private int _closeKind;
+    private int _hung;
+
+    public ProxyConnection(
+        long id,
+        ProxyDefinition definition,
+        Socket client,
+        Socket backend,
+        Random random,
+        TimeProvider time,
+        ProxyMemoryPool memory,
+        ILogger logger)
+    {
+        _definition = definition;
+        _time = time;
+        _logger = logger;
+        Random = random;
+        var options = definition.ProtocolOptions as ProtocolOptions ?? DefaultOptions;
+        if (!definition.StayConnected && definition.Timeout > TimeSpan.Zero)
+        {
+            _activity = new ActivityTimeout(definition.Timeout, time, static state => ((ProxyConnection)state!).OnIdle(), this);
+        }
+
+        _client = new SocketTransport(client, "client", this, memory, options.Buffer, _activity);
+        _backend = new SocketTransport(backend, "backend", this, memory, options.Buffer, _activity);
+        _reuseBackend = options.ReuseSocket;
+        if (_reuseBackend)
+        {
+            _backend.KeepOpen();
+            _backendReusable = true;
+        }
+
+        Info = new ProxyConnectionInfo(id, RemoteEndPointOf(client), RemoteEndPointOf(backend));
+    }
+
+    public override IDuplexPipe Client => _client;
+
+    public override IDuplexPipe Backend => _backend;
+
+    public override ConnectionInfo Info { get; }
+
+    public override object? Options => _definition.ProtocolOptions;
+
+    public override CancellationToken Closed => _closed.Token;
+
+    // Read live on every read: a policy set through the API applies to connections already open.
+    public override bool IsPassThrough => !IsClosing && _definition.State.Policy.IsPassThrough;
+
+    /// <summary>True once the connection is closing or hangs: exchanges stop, nothing more is forwarded.</summary>
+    public bool IsClosing => Volatile.Read(ref _closeKind) != (int)CloseKind.None || Volatile.Read(ref _hung) != 0;
+
+    public CloseKind CloseKind => (CloseKind)Volatile.Read(ref _closeKind);
+
+    public IProtocol Protocol => _definition.Protocol.Protocol;
+
+    public string ProtocolName => _definition.Protocol.Name;
+
+    public TimeProvider Time => _time;
+
+    public Random Random { get; }
+
+    /// <summary>A number no other connection of this process has.</summary>
+    public static long NextId() => Interlocked.Increment(ref _lastId);
+
+    public override ValueTask<Exchange> BeginExchangeAsync(Direction direction, ReadOnlySequence<byte> data, string? command = null)
+    {
+        if (IsClosing)
+        {
+            return new(ProxyExchange.Stopped);
+        }
+
+        var activation = _definition.State.Policy.Pick(Random);
+        var callNumber = activation.NextCall();
+        if (activation.IsPassThrough)
+        {
+            // dummy: no context, no hooks.
+            return new(new ProxyExchange(this, data));
+        }
+
+        return BeforeAsync(new ProxyExchangeContext(this, activation, direction, data, command, callNumber));
+    }
+
+    internal async ValueTask DelayAsync(TimeSpan delay)
+    {
+        if (delay <= TimeSpan.Zero || IsClosing)
+        {
+            return;
+        }
+
+        await Task.Delay(delay, _time, Closed).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    internal async ValueTask HangAsync()
+    {
+        if (Interlocked.Exchange(ref _hung, 1) == 0)
+        {
+            ProxyLog.Hanging(_logger, _definition.Name, Info.Id);
+            _backendReusable = false;
+            _client.Drop();
+            _backend.Drop();
+        }
+
+        // Until the client goes away, or the idle timeout, the server or another behavior closes the connection.
+        await _clientGone.Task.WaitAsync(Closed).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        RequestClose(CloseKind.Graceful);
+    }
+
+    internal void OnBehaviorFailed(BehaviorActivation activation, Exception exception)
+    {
+        ProxyLog.BehaviorFailed(_logger, _definition.Name, activation.Name, Info.Id, $"{exception.GetType().Name}: {exception.Message}");
+        RequestClose(CloseKind.Graceful);
+    }
+
+    private static EndPoint? RemoteEndPointOf(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Reset before we got here; the loops will find out.
+            return null;
+        }
+    }
+
+    private async ValueTask<Exchange> BeforeAsync(ProxyExchangeContext context)
+    {
+        try
+        {
+            await context.Activation.Behavior.OnBeforeHandle(context);
+        }
+        catch (Exception e)
+        {
+            OnBehaviorFailed(context.Activation, e);
+        }
+
+        context.EndBefore();
+        return context.Exchange;
+    }
+}

@@ -1,0 +1,301 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+
+namespace Vaurien.Host.Proxy;
+
+/// <summary>
+/// One socket of a connection seen as two pipes, as Kestrel's socket transport does it: a receive loop fills
+/// <see cref="Input"/>, a send loop drains <see cref="Output"/>. The protocol only ever sees the pipes.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>Each receive first waits for data with a zero-byte receive, so an idle connection holds no buffer.</item>
+/// <item>A pipe holds at most a few reads (its pause threshold): a side that does not read stops the receive loop
+/// of the other socket, and TCP flow control does the rest. Memory stays bounded.</item>
+/// <item>FIN received completes <see cref="Input"/>; the protocol completing <see cref="Output"/> sends FIN
+/// (<c>Shutdown(Send)</c>) and leaves the other direction open: half-close is passed on.</item>
+/// <item>Continuations run inline (no thread-pool hop per read): the pass-through path allocates nothing per chunk.</item>
+/// </list>
+/// </remarks>
+internal sealed class SocketTransport : IDuplexPipe
+{
+    // Each receive asks the pipe for at least this much room, so small reads share a segment rather than each taking
+    // a whole one (Kestrel's MinAllocBufferSize); a read still never takes more than the buffer option.
+    private const int MinimumReceiveSize = 2048;
+
+    // Pipe thresholds in reads of the buffer option: enough to keep both sockets busy, little enough to stay bounded.
+    private const int PauseReads = 4;
+    private const int ResumeReads = 2;
+
+    private readonly Socket _socket;
+    private readonly ProxyConnection _connection;
+    private readonly ActivityTimeout? _activity;
+    private readonly int _bufferSize;
+    private readonly Pipe _input;
+    private readonly Pipe _output;
+    private CancellationTokenSource? _idleStop;
+    private volatile bool _dropping;
+    private volatile bool _keepOpen;
+
+    public SocketTransport(Socket socket, string side, ProxyConnection connection, ProxyMemoryPool memory, int bufferSize, ActivityTimeout? activity)
+    {
+        _socket = socket;
+        Side = side;
+        _connection = connection;
+        _activity = activity;
+        _bufferSize = bufferSize;
+        var options = new PipeOptions(
+            memory,
+            readerScheduler: PipeScheduler.Inline,
+            writerScheduler: PipeScheduler.Inline,
+            pauseWriterThreshold: (long)bufferSize * PauseReads,
+            resumeWriterThreshold: (long)bufferSize * ResumeReads,
+            minimumSegmentSize: bufferSize,
+            useSynchronizationContext: false);
+        _input = new Pipe(options);
+        _output = new Pipe(options);
+    }
+
+    /// <summary>"client" or "backend", for logs.</summary>
+    public string Side { get; }
+
+    public Socket Socket => _socket;
+
+    /// <summary>What the peer sent. Read by the protocol.</summary>
+    public PipeReader Input => _input.Reader;
+
+    /// <summary>What goes to the peer. Written by the protocol; completing it sends FIN.</summary>
+    public PipeWriter Output => _output.Writer;
+
+    public Task Receiving { get; private set; } = Task.CompletedTask;
+
+    public Task Sending { get; private set; } = Task.CompletedTask;
+
+    public TransportEnd ReceiveEnd { get; private set; }
+
+    public TransportEnd SendEnd { get; private set; }
+
+    /// <summary>
+    /// Makes the socket reusable by another client: <see cref="StopReceiving"/> can then end the receive loop while it
+    /// waits for data, without closing the socket, and completing <see cref="Output"/> sends no FIN.
+    /// </summary>
+    public void KeepOpen()
+    {
+        _keepOpen = true;
+        _idleStop = new CancellationTokenSource();
+    }
+
+    public void Start()
+    {
+        Receiving = ReceiveLoopAsync();
+        Sending = SendLoopAsync();
+    }
+
+    /// <summary>Ends the receive loop where it waits for data (see <see cref="KeepOpen"/>); the socket stays open.</summary>
+    public void StopReceiving() => _idleStop?.CancelAsync();
+
+    /// <summary>Stops relaying: what arrives is read and dropped, nothing more is sent (not even a FIN).</summary>
+    public void Drop()
+    {
+        _dropping = true;
+
+        // Out of a wait on a full pipe (its reader hangs), and out of the send loop's wait.
+        _input.Writer.CancelPendingFlush();
+        _output.Reader.CancelPendingRead();
+    }
+
+    /// <summary>Ends the send loop after what is already queued: the FIN follows (unless <see cref="KeepOpen"/>).</summary>
+    public void StopSending() => _output.Reader.CancelPendingRead();
+
+    /// <summary>Wakes the protocol out of a read of <see cref="Input"/> or a flush of <see cref="Output"/>.</summary>
+    public void CancelProtocol()
+    {
+        _input.Reader.CancelPendingRead();
+        _output.Writer.CancelPendingFlush();
+    }
+
+    /// <summary>The protocol is done: no more reads of <see cref="Input"/>, no more writes to <see cref="Output"/>.</summary>
+    public void CompleteProtocol()
+    {
+        _input.Reader.Complete();
+        _output.Writer.Complete();
+    }
+
+    /// <summary>Closes the socket: a FIN, or with <paramref name="reset"/> a RST (linger 0), as toxiproxy's reset_peer.</summary>
+    public void Close(bool reset)
+    {
+        try
+        {
+            if (reset)
+            {
+                _socket.LingerState = new LingerOption(true, 0);
+            }
+            else
+            {
+                // Needed for a FIN: on Linux, .NET disposes a socket with a pending receive abortively (RST) unless
+                // it was shut down first (Kestrel's SocketConnection does the same).
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already reset or closed: nothing more to say to the peer.
+        }
+
+        _socket.Dispose();
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var writer = _input.Writer;
+        var end = TransportEnd.Completed;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                // 1. Wait for data without a buffer (Kestrel's WaitForDataAsync): an idle connection holds no memory.
+                var wait = _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, _idleStop?.Token ?? default);
+                var waited = !wait.IsCompleted;
+                await wait;
+                if (waited && NothingToRead())
+                {
+                    continue;
+                }
+
+                if (_dropping)
+                {
+                    if (await DropAsync() == 0)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                // 2. Read at most one buffer into the pipe: one read is one exchange for tcp.
+                var memory = writer.GetMemory(Math.Min(MinimumReceiveSize, _bufferSize));
+                if (memory.Length > _bufferSize)
+                {
+                    memory = memory[.._bufferSize];
+                }
+
+                var received = await _socket.ReceiveAsync(memory, SocketFlags.None);
+                if (received == 0)
+                {
+                    break;
+                }
+
+                writer.Advance(received);
+                _activity?.Reset();
+
+                // 3. Hand it to the protocol; this waits while the pipe is full (backpressure).
+                var flush = await writer.FlushAsync();
+                if (flush.IsCompleted || (flush.IsCanceled && !_dropping))
+                {
+                    end = TransportEnd.Stopped;
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_idleStop is { IsCancellationRequested: true })
+        {
+            end = TransportEnd.Idle;
+        }
+        catch (Exception e)
+        {
+            end = SocketErrors.Classify(e);
+            error = e;
+        }
+
+        ReceiveEnd = end;
+        _connection.OnReceiveEnded(this, end, error);
+        writer.Complete();
+    }
+
+    // On Linux a zero-byte receive that had to wait completes on the socket's next readiness event, which a busy send
+    // side also raises: it can wake with nothing to read. Renting a buffer then would hold it through a blocked
+    // receive, so wait again instead. Poll tells a FIN or a reset (readable, nothing available) from such a wake.
+    private bool NothingToRead() => _socket.Available == 0 && !_socket.Poll(0, SelectMode.SelectRead);
+
+    private async ValueTask<int> DropAsync()
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(_bufferSize);
+        try
+        {
+            return await _socket.ReceiveAsync(scratch.AsMemory(0, _bufferSize), SocketFlags.None);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        var reader = _output.Reader;
+        var end = TransportEnd.Completed;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync();
+                if (_dropping)
+                {
+                    end = TransportEnd.Dropped;
+                    break;
+                }
+
+                var buffer = result.Buffer;
+                foreach (var segment in buffer)
+                {
+                    var remaining = segment;
+                    while (!remaining.IsEmpty)
+                    {
+                        var sent = await _socket.SendAsync(remaining, SocketFlags.None);
+                        remaining = remaining[sent..];
+                    }
+                }
+
+                if (!buffer.IsEmpty)
+                {
+                    _activity?.Reset();
+                }
+
+                reader.AdvanceTo(buffer.End);
+
+                // Canceled: the connection is closing; what was queued went out and the FIN follows.
+                if (result.IsCanceled)
+                {
+                    end = TransportEnd.Stopped;
+                    break;
+                }
+
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+
+            if (end != TransportEnd.Dropped && !_keepOpen)
+            {
+                // Half-close passed on: the peer reads EOF, and can still send the other way.
+                _socket.Shutdown(SocketShutdown.Send);
+            }
+        }
+        catch (Exception e)
+        {
+            end = SocketErrors.Classify(e);
+            error = e;
+        }
+
+        SendEnd = end;
+        reader.Complete();
+        if (error is not null)
+        {
+            _connection.OnSendFailed(this, end, error);
+        }
+    }
+}
