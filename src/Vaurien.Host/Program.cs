@@ -1,2 +1,23 @@
-// Entry point; the command-line front end is being written in Cli/.
-return 0;
+using System.Runtime.InteropServices;
+using Vaurien.Host.Cli;
+
+using var stop = new CancellationTokenSource();
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+try
+{
+    return await new VaurienCli(Console.Out, Console.Error).RunAsync(args, stop.Token);
+}
+catch (Exception e) when (!stop.IsCancellationRequested)
+{
+    // The last line of defence: one line, not a stack trace.
+    Console.Error.WriteLine($"vaurien: unexpected error: {e.GetType().Name}: {e.Message}");
+    return ExitCodes.StartFailed;
+}
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.Cancel();
+}

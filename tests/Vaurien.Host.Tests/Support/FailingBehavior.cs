@@ -1,0 +1,5 @@
+namespace Vaurien.Host.Tests.Support;
+
+internal sealed class FailingBehavior : Behavior<FailingOptions>
+{
+}

@@ -1,0 +1,7 @@
+namespace Vaurien.Host.Tests.Support;
+
+public enum FailureMode
+{
+    Soft,
+    HardStop,
+}

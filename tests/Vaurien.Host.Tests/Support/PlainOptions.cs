@@ -1,0 +1,3 @@
+namespace Vaurien.Host.Tests.Support;
+
+public sealed record PlainOptions : ProtocolOptions;
