@@ -1,0 +1,5 @@
+namespace Vaurien.Host.ControlApi.Tests;
+
+internal sealed class FuseBehavior : Behavior<FuseOptions>
+{
+}
