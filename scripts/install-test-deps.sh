@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the integration tests drive (real servers and real clients).
+# Idempotent: packages already present are not fetched again. Needs root (CI runs as root).
+set -euo pipefail
+
+packages=(
+  # curl: the README's demo and the CLI tests use a real HTTP client besides HttpClient.
+  curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "test dependencies: all present (${packages[*]})"
+  exit 0
+fi
+
+echo "test dependencies: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
