@@ -11,16 +11,19 @@ dotnet build Vaurien.sln -c Release -nologo -clp:ErrorsOnly
 
 log=$(mktemp)
 status=0
-dotnet test Vaurien.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
+# -m:1 runs one test assembly at a time: the integration tests measure delays, and a template
+# build running beside them adds scheduling noise on a 2-core machine.
+dotnet test Vaurien.sln -c Release --no-build -nologo -m:1 --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
 
-# dotnet test prints one "Passed!/Failed! - Failed: N, Passed: N, Skipped: N" line per test assembly.
-passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+# Each test assembly ends with "Total tests: N" and "Passed: N" / "Failed: N" / "Skipped: N" lines.
+passed=$(grep -Eo '^ +Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo '^ +Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -Eo '^ +Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+aborted=$(grep -c 'Test Run Aborted' "$log" || true)
 rm -f "$log"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 
-if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ]; then
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$aborted" -ne 0 ]; then
   exit 1
 fi
 if [ "$passed" -eq 0 ]; then

@@ -82,10 +82,11 @@ public class VaurienFlowTests
     public async Task TwentyPercentDelay_DelaysAboutOneExchangeInFive()
     {
         await using var backend = new LineEchoBackend();
-        await using var proxy = await StartProxyAsync(backend.Port, "--behavior", "20:delay", "--behavior-delay-sleep", "0.2");
-        var sleep = TimeSpan.FromSeconds(0.2);
+        // A long sleep so that scheduling noise on a busy machine (up to half the sleep) never changes the count.
+        await using var proxy = await StartProxyAsync(backend.Port, "--behavior", "20:delay", "--behavior-delay-sleep", "1");
+        var sleep = TimeSpan.FromSeconds(1);
         const int roundTrips = 250; // two exchanges each: 500 exchanges
-        const int workers = 25;
+        const int workers = 50;
         var delayed = 0;
         await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
         {
@@ -104,11 +105,11 @@ public class VaurienFlowTests
     public async Task Seed_MakesTwoRunsIdentical()
     {
         await using var backend = new LineEchoBackend();
-        var sleep = TimeSpan.FromSeconds(0.2);
+        var sleep = TimeSpan.FromSeconds(0.4);
 
         async Task<List<int>> RunAsync()
         {
-            await using var proxy = await StartProxyAsync(backend.Port, "--seed", "42", "--behavior", "30:delay", "--behavior-delay-sleep", "0.2");
+            await using var proxy = await StartProxyAsync(backend.Port, "--seed", "42", "--behavior", "30:delay", "--behavior-delay-sleep", "0.4");
             var pattern = new List<int>();
             for (var i = 0; i < 30; i++)
             {

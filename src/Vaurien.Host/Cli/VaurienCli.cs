@@ -95,9 +95,13 @@ internal sealed class VaurienCli(TextWriter output, TextWriter error)
         await using var demo = commandLine.Command == CommandLineParser.DemoCommand ? await DemoBackend.StartAsync(stop) : null;
         if (demo is not null)
         {
-            var demoSettings = new RawSettings("demo");
-            demoSettings.Vaurien.Values["backend"] = new ConfigValue($"127.0.0.1:{demo.EndPoint.Port}", "demo backend");
-            sources.Add(demoSettings);
+            // The demo turns the control API on unless the flags say otherwise, and always uses its own backend.
+            var demoDefaults = new RawSettings("demo");
+            demoDefaults.Vaurien.Values["http"] = new ConfigValue(true, "demo");
+            sources.Insert(sources.Count - 1, demoDefaults);
+            var demoBackend = new RawSettings("demo");
+            demoBackend.Vaurien.Values["backend"] = new ConfigValue($"127.0.0.1:{demo.EndPoint.Port}", "demo backend");
+            sources.Add(demoBackend);
         }
 
         VaurienSettings settings;
@@ -150,7 +154,7 @@ internal sealed class VaurienCli(TextWriter output, TextWriter error)
 
         if (demo is not null)
         {
-            DemoInstructions.Write(output, server.LocalEndPoint, demo.EndPoint);
+            DemoInstructions.Write(output, server.LocalEndPoint, demo.EndPoint, control?.Uri);
         }
 
         Started?.Invoke(server);
