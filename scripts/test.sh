@@ -16,9 +16,9 @@ status=0
 dotnet test Vaurien.sln -c Release --no-build -nologo -m:1 --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
 
 # Each test assembly ends with "Total tests: N" and "Passed: N" / "Failed: N" / "Skipped: N" lines.
-passed=$(grep -Eo '^ +Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -Eo '^ +Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-skipped=$(grep -Eo '^ +Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+passed=$({ grep -Eo '^ +Passed: +[0-9]+' "$log" || true; } | awk '{s+=$2} END {print s+0}')
+failed=$({ grep -Eo '^ +Failed: +[0-9]+' "$log" || true; } | awk '{s+=$2} END {print s+0}')
+skipped=$({ grep -Eo '^ +Skipped: +[0-9]+' "$log" || true; } | awk '{s+=$2} END {print s+0}')
 aborted=$(grep -c 'Test Run Aborted' "$log" || true)
 rm -f "$log"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
