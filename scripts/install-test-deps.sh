@@ -6,6 +6,9 @@ set -euo pipefail
 packages=(
   # curl: the README's demo and the CLI tests use a real HTTP client besides HttpClient.
   curl
+  # redis-server, redis-tools: the redis protocol's tests run a real server and redis-cli through the proxy.
+  redis-server
+  redis-tools
 )
 
 missing=()

@@ -1,0 +1,289 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+
+namespace Vaurien.Protocols;
+
+/// <summary>
+/// Vaurien's <c>redis</c>: one client command (RESP array or inline line) is one exchange, answered by exactly one
+/// backend reply of any RESP2/RESP3 type; an injected error is a RESP error.
+/// </summary>
+/// <remarks>
+/// <code>
+/// client.Input --frame command--&gt; exchange --&gt; backend.Output     commands are handled one at a time, in order,
+/// client.Output &lt;--frame one reply-- backend.Input                 so replies (and injected errors) stay in order
+/// </code>
+/// In pass-through the commands already buffered go on together and their replies are relayed once the client's
+/// buffer is empty: pipelines keep their speed while framing stays in step. After SUBSCRIBE, PSUBSCRIBE,
+/// SSUBSCRIBE or MONITOR the server talks on its own, so the rest of the connection is relayed unframed.
+/// Half-close: the client's end of stream goes to the backend once every reply is relayed, and the backend's
+/// remaining bytes follow until its own end.
+/// </remarks>
+[ExportProtocol("redis", Description = "Redis RESP2/RESP3: one command is one exchange, answered by one reply; errors are RESP errors (-ERR).")]
+internal sealed class Redis : Protocol<RedisOptions>
+{
+    // Pass-through commands held before their replies are relayed: bounds what waits in the backend's output.
+    private const int MaxPending = 128;
+
+    protected override async Task RunAsync(ProtocolConnection connection, RedisOptions options)
+    {
+        var client = connection.Client;
+        var backend = connection.Backend;
+        var commands = new RespStream(client.Input, replies: false, options.MaxFrame, options.Buffer);
+        var replies = new RespStream(backend.Input, replies: true, options.MaxFrame, options.Buffer);
+
+        // Commands written to the backend in pass-through whose replies are not yet relayed.
+        var pending = 0;
+        long pendingBytes = 0;
+        while (true)
+        {
+            // A client that never pauses still gets its replies: the backend is flushed every so many commands.
+            var (result, frame, data) = pending >= MaxPending || pendingBytes >= 4L * options.Buffer
+                ? (RespStream.Result.WouldWait, default, default)
+                : await commands.NextAsync(wait: pending == 0);
+            if (result == RespStream.Result.WouldWait)
+            {
+                if (!await RelayPendingAsync(backend.Output, replies, client.Output, pending))
+                {
+                    return;
+                }
+
+                pending = 0;
+                pendingBytes = 0;
+                continue;
+            }
+
+            if (result is RespStream.Result.Invalid or RespStream.Result.Canceled)
+            {
+                return;
+            }
+
+            if (result == RespStream.Result.End)
+            {
+                await EndAsync(connection, commands, replies, pending);
+                return;
+            }
+
+            var subscribes = frame.Name is "SUBSCRIBE" or "PSUBSCRIBE" or "SSUBSCRIBE" or "MONITOR";
+            if (frame.NoReply || (connection.IsPassThrough && !subscribes))
+            {
+                // Redis answers an empty command with nothing; any other passes with its reply still to relay.
+                Write(backend.Output, data);
+                commands.Consume();
+                pending += frame.NoReply ? 0 : 1;
+                pendingBytes += data.Length;
+                continue;
+            }
+
+            // An exchange (or a switch to unframed relaying) comes after the replies of the commands before it.
+            if (pending > 0)
+            {
+                if (!await RelayPendingAsync(backend.Output, replies, client.Output, pending))
+                {
+                    return;
+                }
+
+                pending = 0;
+                pendingBytes = 0;
+            }
+
+            if (connection.IsPassThrough)
+            {
+                Write(backend.Output, data);
+                commands.Consume();
+                await RelayUnframedAsync(connection, commands, replies);
+                return;
+            }
+
+            var exchange = await connection.BeginExchangeAsync(Direction.ToBackend, data, frame.Name);
+            var outcome = exchange.Outcome;
+            if (outcome == ExchangeOutcome.Stop)
+            {
+                return;
+            }
+
+            if (outcome == ExchangeOutcome.Answered)
+            {
+                // The client already has its error in this command's place: the backend never sees the command.
+                commands.Consume();
+                if (await exchange.CompleteAsync() == ExchangeOutcome.Stop)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            Write(backend.Output, exchange.Data);
+            commands.Consume();
+            var flush = await backend.Output.FlushAsync();
+            if (flush.IsCompleted || flush.IsCanceled)
+            {
+                return;
+            }
+
+            if (subscribes)
+            {
+                // The replies that follow are the server's own messages, not answers: nothing more to frame.
+                if (await exchange.CompleteAsync() == ExchangeOutcome.Stop)
+                {
+                    return;
+                }
+
+                await RelayUnframedAsync(connection, commands, replies);
+                return;
+            }
+
+            var reply = await RelayReplyAsync(replies, client.Output);
+            if (reply is not { } response)
+            {
+                return;
+            }
+
+            // The reply stays valid through OnAfterHandle, which sees it as the exchange's response.
+            outcome = await exchange.CompleteAsync(response);
+            replies.Consume();
+            if (outcome == ExchangeOutcome.Stop)
+            {
+                return;
+            }
+        }
+    }
+
+    protected override async ValueTask WriteErrorAsync(ProtocolConnection connection, BehaviorContext exchange, string? message, RedisOptions options)
+    {
+        // Commands are handled one at a time, so nothing else writes to the client meanwhile. A line break would
+        // end the error early and leave the rest for the client to read as the next reply.
+        var text = (message ?? options.ErrorMessage).Replace('\r', ' ').Replace('\n', ' ');
+        var output = connection.Client.Output;
+        output.Write("-"u8);
+        output.Write(Encoding.UTF8.GetBytes(text));
+        output.Write("\r\n"u8);
+        await output.FlushAsync();
+    }
+
+    // Flushes the pass-through commands to the backend and relays their replies, in order.
+    private static async ValueTask<bool> RelayPendingAsync(PipeWriter backendOutput, RespStream replies, PipeWriter clientOutput, int pending)
+    {
+        var flush = await backendOutput.FlushAsync();
+        if (flush.IsCompleted || flush.IsCanceled)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < pending; i++)
+        {
+            if (await RelayReplyAsync(replies, clientOutput) is null)
+            {
+                return false;
+            }
+
+            replies.Consume();
+        }
+
+        return true;
+    }
+
+    // Relays the next reply to the client (RESP3 pushes before it go on as they are); null if the connection ends.
+    private static async ValueTask<ReadOnlySequence<byte>?> RelayReplyAsync(RespStream replies, PipeWriter clientOutput)
+    {
+        while (true)
+        {
+            var (result, frame, data) = await replies.NextAsync(wait: true);
+            if (result != RespStream.Result.Frame)
+            {
+                if (result == RespStream.Result.End)
+                {
+                    // The backend went away mid-reply: what it did send still reaches the client, then the FIN.
+                    replies.WriteLeftover(clientOutput);
+                    await clientOutput.CompleteAsync();
+                }
+
+                return null;
+            }
+
+            Write(clientOutput, data);
+            var flush = await clientOutput.FlushAsync();
+            if (flush.IsCompleted || flush.IsCanceled)
+            {
+                return null;
+            }
+
+            if (!frame.Push)
+            {
+                return data;
+            }
+
+            replies.Consume();
+        }
+    }
+
+    // The client ended its stream: its last partial command (if any) and its FIN go on once every reply is relayed.
+    private static async Task EndAsync(ProtocolConnection connection, RespStream commands, RespStream replies, int pending)
+    {
+        if (!await RelayPendingAsync(connection.Backend.Output, replies, connection.Client.Output, pending))
+        {
+            return;
+        }
+
+        commands.WriteLeftover(connection.Backend.Output);
+        await connection.Backend.Output.CompleteAsync();
+        replies.WriteLeftover(connection.Client.Output);
+        await CopyAsync(connection.Backend.Input, connection.Client.Output);
+    }
+
+    // Pub/sub and MONITOR: the rest of the connection goes both ways as it is, as with tcp.
+    private static async Task RelayUnframedAsync(ProtocolConnection connection, RespStream commands, RespStream replies)
+    {
+        commands.WriteLeftover(connection.Backend.Output);
+        replies.WriteLeftover(connection.Client.Output);
+        var toBackend = CopyAsync(connection.Client.Input, connection.Backend.Output);
+        var toClient = CopyAsync(connection.Backend.Input, connection.Client.Output);
+
+        // A pump that fails must not leave the other one waiting for bytes that never come.
+        var first = await Task.WhenAny(toBackend, toClient);
+        if (first.IsFaulted)
+        {
+            connection.Client.Input.CancelPendingRead();
+            connection.Backend.Input.CancelPendingRead();
+            connection.Client.Output.CancelPendingFlush();
+            connection.Backend.Output.CancelPendingFlush();
+        }
+
+        await Task.WhenAll(toBackend, toClient);
+    }
+
+    private static async Task CopyAsync(PipeReader input, PipeWriter output)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync();
+            if (result.IsCanceled)
+            {
+                return;
+            }
+
+            Write(output, result.Buffer);
+            input.AdvanceTo(result.Buffer.End);
+            var flush = await output.FlushAsync();
+            if (flush.IsCompleted || flush.IsCanceled)
+            {
+                return;
+            }
+
+            if (result.IsCompleted)
+            {
+                await output.CompleteAsync();
+                return;
+            }
+        }
+    }
+
+    private static void Write(PipeWriter output, ReadOnlySequence<byte> data)
+    {
+        foreach (var segment in data)
+        {
+            output.Write(segment.Span);
+        }
+    }
+}

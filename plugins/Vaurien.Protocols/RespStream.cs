@@ -1,0 +1,192 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Vaurien.Protocols;
+
+/// <summary>
+/// Reads whole RESP frames from one side of a connection. A frame is framed in place in the pipe when it fits;
+/// one that outgrows a read buffer is gathered in a buffer of its own, because the host's pipe stops reading once
+/// it holds a few unconsumed buffers and a large frame would otherwise never complete.
+/// </summary>
+internal sealed class RespStream(PipeReader input, bool replies, int maxFrame, int spill)
+{
+    private byte[] _owned = [];
+    private int _ownedStart;
+    private int _ownedEnd;
+    private bool _ended;
+    private bool _holdsPipe;
+    private SequencePosition _pipeFrameEnd;
+    private long _frameLength;
+
+    /// <summary>What <see cref="NextAsync"/> found.</summary>
+    public enum Result
+    {
+        /// <summary>A frame: use it, then <see cref="Consume"/>.</summary>
+        Frame,
+
+        /// <summary>Nothing complete is buffered and the caller asked not to wait.</summary>
+        WouldWait,
+
+        /// <summary>The peer ended its stream; <see cref="Leftover"/> holds any partial frame.</summary>
+        End,
+
+        /// <summary>Not RESP or too large: close.</summary>
+        Invalid,
+
+        /// <summary>The read was cancelled: the connection is closing.</summary>
+        Canceled,
+    }
+
+    /// <summary>Bytes read but not framed: a partial frame at the end of the stream.</summary>
+    public ReadOnlyMemory<byte> Leftover => _owned.AsMemory(_ownedStart, _ownedEnd - _ownedStart);
+
+    /// <summary>Frames the next command or reply; with <paramref name="wait"/> false, only from what is already buffered.</summary>
+    public async ValueTask<(Result Result, RespFramer.Frame Frame, ReadOnlySequence<byte> Data)> NextAsync(bool wait)
+    {
+        while (true)
+        {
+            if (_ownedEnd > _ownedStart)
+            {
+                var gathered = new ReadOnlySequence<byte>(_owned, _ownedStart, _ownedEnd - _ownedStart);
+                var frame = Parse(gathered);
+                if (frame.State == RespFramer.Status.Complete)
+                {
+                    _frameLength = frame.Length;
+                    return (Result.Frame, frame, gathered.Slice(0, frame.Length));
+                }
+
+                if (frame.State == RespFramer.Status.Invalid)
+                {
+                    return (Result.Invalid, frame, default);
+                }
+
+                if (_ended)
+                {
+                    return (Result.End, frame, default);
+                }
+
+                var more = await ReadAsync(wait);
+                if (more is not { } read)
+                {
+                    return (Result.WouldWait, frame, default);
+                }
+
+                if (read.IsCanceled)
+                {
+                    return (Result.Canceled, frame, default);
+                }
+
+                Gather(read.Buffer);
+                input.AdvanceTo(read.Buffer.End);
+                _ended = read.IsCompleted;
+                continue;
+            }
+
+            if (_ended)
+            {
+                return (Result.End, default, default);
+            }
+
+            var next = await ReadAsync(wait);
+            if (next is not { } result)
+            {
+                return (Result.WouldWait, default, default);
+            }
+
+            if (result.IsCanceled)
+            {
+                return (Result.Canceled, default, default);
+            }
+
+            var buffer = result.Buffer;
+            var found = Parse(buffer);
+            if (found.State == RespFramer.Status.Complete)
+            {
+                _holdsPipe = true;
+                _pipeFrameEnd = buffer.GetPosition(found.Length);
+                return (Result.Frame, found, buffer.Slice(0, found.Length));
+            }
+
+            if (found.State == RespFramer.Status.Invalid)
+            {
+                input.AdvanceTo(buffer.Start);
+                return (Result.Invalid, found, default);
+            }
+
+            if (result.IsCompleted || buffer.Length >= spill)
+            {
+                // Too large to wait for in the pipe, or the last bytes there will ever be: gather them here.
+                Gather(buffer);
+                input.AdvanceTo(buffer.End);
+                _ended = result.IsCompleted;
+                continue;
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+            if (!wait)
+            {
+                return (Result.WouldWait, found, default);
+            }
+        }
+    }
+
+    /// <summary>Drops the frame <see cref="NextAsync"/> returned; its data is no longer valid.</summary>
+    public void Consume()
+    {
+        if (_holdsPipe)
+        {
+            _holdsPipe = false;
+            input.AdvanceTo(_pipeFrameEnd);
+            return;
+        }
+
+        _ownedStart += (int)_frameLength;
+        if (_ownedStart == _ownedEnd)
+        {
+            // The gathered frame is gone: let its buffer go with it rather than keep up to max_frame per connection.
+            _owned = [];
+            _ownedStart = 0;
+            _ownedEnd = 0;
+        }
+    }
+
+    /// <summary>Moves what is gathered to <paramref name="output"/>, for a connection that no longer frames.</summary>
+    public void WriteLeftover(PipeWriter output)
+    {
+        output.Write(Leftover.Span);
+        _owned = [];
+        _ownedStart = 0;
+        _ownedEnd = 0;
+    }
+
+    private RespFramer.Frame Parse(ReadOnlySequence<byte> buffer) =>
+        replies ? RespFramer.ReadReply(buffer, maxFrame) : RespFramer.ReadCommand(buffer, maxFrame);
+
+    private async ValueTask<ReadResult?> ReadAsync(bool wait)
+    {
+        if (wait)
+        {
+            return await input.ReadAsync();
+        }
+
+        return input.TryRead(out var result) ? result : null;
+    }
+
+    private void Gather(ReadOnlySequence<byte> buffer)
+    {
+        // Grows with the bytes actually received, never with a length announced on the wire.
+        var needed = (long)(_ownedEnd - _ownedStart) + buffer.Length;
+        if (needed > _owned.Length - _ownedStart)
+        {
+            var size = Math.Max(needed, Math.Min((long)_owned.Length * 2, (long)maxFrame + spill));
+            var grown = new byte[size];
+            _owned.AsSpan(_ownedStart, _ownedEnd - _ownedStart).CopyTo(grown);
+            _ownedEnd -= _ownedStart;
+            _ownedStart = 0;
+            _owned = grown;
+        }
+
+        buffer.CopyTo(_owned.AsSpan(_ownedEnd));
+        _ownedEnd += (int)buffer.Length;
+    }
+}

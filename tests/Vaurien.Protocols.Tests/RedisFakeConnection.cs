@@ -1,0 +1,70 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Vaurien.Protocols.Tests;
+
+/// <summary>
+/// A connection made of in-memory pipes, for driving the redis protocol's framing without sockets or a server:
+/// every exchange is forwarded (or, with <see cref="AnswerEvery"/>, answered) and counted.
+/// </summary>
+internal sealed class RedisFakeConnection(RedisOptions options, bool passThrough) : ProtocolConnection
+{
+    private readonly Pipe _clientIn = new();
+    private readonly Pipe _clientOut = new();
+    private readonly Pipe _backendIn = new();
+    private readonly Pipe _backendOut = new();
+    private int _exchanges;
+
+    /// <summary>What the client sends: write here.</summary>
+    public PipeWriter FromClient => _clientIn.Writer;
+
+    /// <summary>What the backend sends: write here.</summary>
+    public PipeWriter FromBackend => _backendIn.Writer;
+
+    /// <summary>What reaches the client: read here.</summary>
+    public PipeReader ToClient => _clientOut.Reader;
+
+    /// <summary>What reaches the backend: read here.</summary>
+    public PipeReader ToBackend => _backendOut.Reader;
+
+    /// <summary>Exchanges begun so far.</summary>
+    public int Exchanges => Volatile.Read(ref _exchanges);
+
+    /// <summary>When above 0, every so many exchanges is answered instead of forwarded.</summary>
+    public int AnswerEvery { get; init; }
+
+    public override IDuplexPipe Client => new Duplex(_clientIn.Reader, _clientOut.Writer);
+
+    public override IDuplexPipe Backend => new Duplex(_backendIn.Reader, _backendOut.Writer);
+
+    public override ConnectionInfo Info => throw new NotSupportedException("The redis protocol keeps no per-connection state.");
+
+    public override object? Options => options;
+
+    public override CancellationToken Closed => CancellationToken.None;
+
+    public override bool IsPassThrough => passThrough;
+
+    public override ValueTask<Exchange> BeginExchangeAsync(Direction direction, ReadOnlySequence<byte> data, string? command = null)
+    {
+        var number = Interlocked.Increment(ref _exchanges);
+        var outcome = AnswerEvery > 0 && number % AnswerEvery == 0 ? ExchangeOutcome.Answered : ExchangeOutcome.Forward;
+        return ValueTask.FromResult<Exchange>(new Forwarded(outcome, data));
+    }
+
+    private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input => input;
+
+        public PipeWriter Output => output;
+    }
+
+    private sealed class Forwarded(ExchangeOutcome outcome, ReadOnlySequence<byte> data) : Exchange
+    {
+        public override ExchangeOutcome Outcome => outcome;
+
+        public override ReadOnlySequence<byte> Data => data;
+
+        public override ValueTask<ExchangeOutcome> CompleteAsync(ReadOnlySequence<byte> response = default) => ValueTask.FromResult(ExchangeOutcome.Forward);
+    }
+}

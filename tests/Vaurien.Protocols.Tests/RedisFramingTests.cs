@@ -1,0 +1,157 @@
+using System.IO.Pipelines;
+using System.Text;
+using Vaurien.Testing.Network;
+
+namespace Vaurien.Protocols.Tests;
+
+/// <summary>The redis protocol's framing on in-memory pipes: no sockets, no server.</summary>
+public sealed class RedisFramingTests
+{
+    private static readonly IProtocol Protocol = RedisTests.Redis();
+
+    private static readonly string[] Fragments =
+    [
+        "*1\r\n$4\r\nPING\r\n", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n", "PING\r\n", "\r\n", "*0\r\n", "*-1\r\n", "$5\r\nhello\r\n",
+        "+OK\r\n", "-ERR x\r\n", ":12\r\n", "$-1\r\n", "*-1\r\n", "_\r\n", ",1.5\r\n", "#t\r\n", "(123\r\n", "!3\r\nerr\r\n",
+        "=7\r\ntxt:abc\r\n", "%1\r\n+k\r\n:1\r\n", "~2\r\n+a\r\n+b\r\n", ">2\r\n+message\r\n+x\r\n", "|1\r\n+a\r\n+b\r\n",
+        "*2\r\n*1\r\n:1\r\n$2\r\nhi\r\n", "$99999999999\r\n", "*99999999\r\n", "$-7\r\n", "*x\r\n", "?\r\n", "\n", "\r",
+    ];
+
+    [Fact]
+    public async Task Fuzz_SeededRandomAndTruncatedInput_OnlyEverEndsCleanly()
+    {
+        var random = new Random(20260101);
+        for (var round = 0; round < 3000; round++)
+        {
+            var options = new RedisOptions { MaxFrame = 1024, Buffer = 512 };
+            var connection = new RedisFakeConnection(options, passThrough: random.Next(2) == 0) { AnswerEvery = random.Next(4) };
+            var fromClient = Garbage(random);
+            var fromBackend = Garbage(random);
+
+            var clientGot = DrainAsync(connection.ToClient);
+            var backendGot = DrainAsync(connection.ToBackend);
+            await connection.FromClient.WriteAsync(fromClient);
+            await connection.FromClient.CompleteAsync();
+            await connection.FromBackend.WriteAsync(fromBackend);
+            await connection.FromBackend.CompleteAsync();
+
+            // Returning is the clean close; an exception or a hang fails the round.
+            await Protocol.RunAsync(connection).WaitAsync(TestTimeouts.Network);
+            await ((IDuplexPipe)connection.Client).Output.CompleteAsync();
+            await ((IDuplexPipe)connection.Backend).Output.CompleteAsync();
+
+            Assert.InRange(await backendGot.WaitAsync(TestTimeouts.Network), 0, fromClient.Length);
+            Assert.InRange(await clientGot.WaitAsync(TestTimeouts.Network), 0, fromBackend.Length);
+        }
+    }
+
+    [Theory]
+    [InlineData("*1\r\n$100000\r\n", true)]
+    [InlineData("*100000000\r\n", true)]
+    [InlineData("GET aaaaaaaa", true)]
+    [InlineData("$100000\r\n", false)]
+    [InlineData("*2\r\n$70000\r\n", false)]
+    public async Task Frame_AnnouncedOrGrowingBeyondMaxFrame_ClosesWithoutWaitingForTheRest(string start, bool fromClient)
+    {
+        var options = new RedisOptions { MaxFrame = 4096, Buffer = 512 };
+        var connection = new RedisFakeConnection(options, passThrough: false);
+        var clientGot = DrainAsync(connection.ToClient);
+        var backendGot = DrainAsync(connection.ToBackend);
+
+        // The stream never ends: only the frame's size can end the connection.
+        var run = Protocol.RunAsync(connection);
+        if (fromClient)
+        {
+            await connection.FromClient.WriteAsync(Encoding.ASCII.GetBytes(start + new string('a', 8192)));
+        }
+        else
+        {
+            await connection.FromClient.WriteAsync("PING\r\n"u8.ToArray());
+            await connection.FromBackend.WriteAsync(Encoding.ASCII.GetBytes(start + new string('a', 8192)));
+        }
+
+        await run.WaitAsync(TestTimeouts.Network);
+        await ((IDuplexPipe)connection.Client).Output.CompleteAsync();
+        await ((IDuplexPipe)connection.Backend).Output.CompleteAsync();
+
+        Assert.Equal(0, await clientGot.WaitAsync(TestTimeouts.Network));
+        Assert.InRange(await backendGot.WaitAsync(TestTimeouts.Network), 0, 6);
+    }
+
+    [Fact]
+    public async Task Frame_ThousandCommandsInOneWrite_AreThousandExchangesWithRepliesInOrder()
+    {
+        var connection = new RedisFakeConnection(new RedisOptions(), passThrough: false);
+        var clientGot = ReadAllAsync(connection.ToClient);
+        var backendGot = ReadAllAsync(connection.ToBackend);
+        var commands = string.Concat(Enumerable.Range(0, 1000).Select(i => $"*2\r\n$4\r\nECHO\r\n${i.ToString().Length}\r\n{i}\r\n"));
+        var replies = string.Concat(Enumerable.Range(0, 1000).Select(i => i % 2 == 0 ? $"${i.ToString().Length}\r\n{i}\r\n" : $"*2\r\n%1\r\n+k\r\n:{i}\r\n$-1\r\n"));
+
+        await connection.FromBackend.WriteAsync(Encoding.ASCII.GetBytes(replies));
+        await connection.FromBackend.CompleteAsync();
+        await connection.FromClient.WriteAsync(Encoding.ASCII.GetBytes(commands));
+        await connection.FromClient.CompleteAsync();
+        await Protocol.RunAsync(connection).WaitAsync(TestTimeouts.Network);
+        await ((IDuplexPipe)connection.Client).Output.CompleteAsync();
+
+        Assert.Equal(1000, connection.Exchanges);
+        Assert.Equal(commands, Encoding.ASCII.GetString(await backendGot.WaitAsync(TestTimeouts.Network)));
+        Assert.Equal(replies, Encoding.ASCII.GetString(await clientGot.WaitAsync(TestTimeouts.Network)));
+    }
+
+    private static byte[] Garbage(Random random)
+    {
+        var bytes = new List<byte>();
+        var parts = random.Next(0, 12);
+        for (var i = 0; i < parts; i++)
+        {
+            if (random.Next(4) == 0)
+            {
+                var noise = new byte[random.Next(1, 64)];
+                random.NextBytes(noise);
+                bytes.AddRange(noise);
+            }
+            else
+            {
+                bytes.AddRange(Encoding.ASCII.GetBytes(Fragments[random.Next(Fragments.Length)]));
+            }
+        }
+
+        // Truncated anywhere, as a stream cut short would be.
+        return bytes.Take(random.Next(bytes.Count + 1)).ToArray();
+    }
+
+    private static async Task<long> DrainAsync(PipeReader reader)
+    {
+        long total = 0;
+        while (true)
+        {
+            var result = await reader.ReadAsync();
+            total += result.Buffer.Length;
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                return total;
+            }
+        }
+    }
+
+    private static async Task<byte[]> ReadAllAsync(PipeReader reader)
+    {
+        var all = new MemoryStream();
+        while (true)
+        {
+            var result = await reader.ReadAsync();
+            foreach (var segment in result.Buffer)
+            {
+                all.Write(segment.Span);
+            }
+
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                return all.ToArray();
+            }
+        }
+    }
+}
