@@ -239,18 +239,7 @@ internal sealed class Redis : Protocol<RedisOptions>
         replies.WriteLeftover(connection.Client.Output);
         var toBackend = CopyAsync(connection.Client.Input, connection.Backend.Output);
         var toClient = CopyAsync(connection.Backend.Input, connection.Client.Output);
-
-        // A pump that fails must not leave the other one waiting for bytes that never come.
-        var first = await Task.WhenAny(toBackend, toClient);
-        if (first.IsFaulted)
-        {
-            connection.Client.Input.CancelPendingRead();
-            connection.Backend.Input.CancelPendingRead();
-            connection.Client.Output.CancelPendingFlush();
-            connection.Backend.Output.CancelPendingFlush();
-        }
-
-        await Task.WhenAll(toBackend, toClient);
+        await Duplex.WhenBothAsync(connection, toBackend, toClient);
     }
 
     private static async Task CopyAsync(PipeReader input, PipeWriter output)

@@ -30,18 +30,7 @@ internal sealed class Tcp : Protocol<TcpOptions>
         connection.Info.Items[SessionKey] = session;
         var toBackend = PumpAsync(connection, Direction.ToBackend, connection.Client.Input, connection.Backend.Output, null, options.Buffer);
         var toClient = PumpAsync(connection, Direction.ToClient, connection.Backend.Input, connection.Client.Output, session, options.Buffer);
-
-        // A pump that fails must not leave the other one waiting for bytes that never come.
-        var first = await Task.WhenAny(toBackend, toClient);
-        if (first.IsFaulted)
-        {
-            connection.Client.Input.CancelPendingRead();
-            connection.Backend.Input.CancelPendingRead();
-            connection.Client.Output.CancelPendingFlush();
-            connection.Backend.Output.CancelPendingFlush();
-        }
-
-        await Task.WhenAll(toBackend, toClient);
+        await Duplex.WhenBothAsync(connection, toBackend, toClient);
     }
 
     protected override async ValueTask WriteErrorAsync(ProtocolConnection connection, BehaviorContext exchange, string? message, TcpOptions options)
