@@ -9,6 +9,16 @@ packages=(
   # redis-server, redis-tools: the redis protocol's tests run a real server and redis-cli through the proxy.
   redis-server
   redis-tools
+  # memcached, libmemcached-tools: the memcache protocol's tests (memccat, memccp, memcslap).
+  memcached
+  libmemcached-tools
+  # mariadb-server, mariadb-client: the mysql protocol's tests run mariadbd and the mariadb command line client.
+  mariadb-server
+  mariadb-client
+  # postgresql: the postgres protocol's tests run a throwaway cluster (initdb, postgres) and psql.
+  postgresql
+  # python3-aiosmtpd: the smtp protocol's backend (/usr/bin/python3 -m aiosmtpd), and smtplib as a client.
+  python3-aiosmtpd
 )
 
 missing=()

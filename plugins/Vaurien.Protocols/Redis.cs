@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
+using Vaurien.Protocols.Framing;
 
 namespace Vaurien.Protocols;
 
@@ -29,8 +30,8 @@ internal sealed class Redis : Protocol<RedisOptions>
     {
         var client = connection.Client;
         var backend = connection.Backend;
-        var commands = new RespStream(client.Input, replies: false, options.MaxFrame, options.Buffer);
-        var replies = new RespStream(backend.Input, replies: true, options.MaxFrame, options.Buffer);
+        var commands = new FrameStream<RespFramer.Frame>(client.Input, buffer => RespFramer.ReadCommand(buffer, options.MaxFrame), options.MaxFrame, options.Buffer);
+        var replies = new FrameStream<RespFramer.Frame>(backend.Input, buffer => RespFramer.ReadReply(buffer, options.MaxFrame), options.MaxFrame, options.Buffer);
 
         // Commands written to the backend in pass-through whose replies are not yet relayed.
         var pending = 0;
@@ -39,9 +40,9 @@ internal sealed class Redis : Protocol<RedisOptions>
         {
             // A client that never pauses still gets its replies: the backend is flushed every so many commands.
             var (result, frame, data) = pending >= MaxPending || pendingBytes >= 4L * options.Buffer
-                ? (RespStream.Result.WouldWait, default, default)
+                ? (FrameStream<RespFramer.Frame>.Result.WouldWait, default, default)
                 : await commands.NextAsync(wait: pending == 0);
-            if (result == RespStream.Result.WouldWait)
+            if (result == FrameStream<RespFramer.Frame>.Result.WouldWait)
             {
                 if (!await RelayPendingAsync(backend.Output, replies, client.Output, pending))
                 {
@@ -53,12 +54,12 @@ internal sealed class Redis : Protocol<RedisOptions>
                 continue;
             }
 
-            if (result is RespStream.Result.Invalid or RespStream.Result.Canceled)
+            if (result is FrameStream<RespFramer.Frame>.Result.Invalid or FrameStream<RespFramer.Frame>.Result.Canceled)
             {
                 return;
             }
 
-            if (result == RespStream.Result.End)
+            if (result == FrameStream<RespFramer.Frame>.Result.End)
             {
                 await EndAsync(connection, commands, replies, pending);
                 return;
@@ -68,7 +69,7 @@ internal sealed class Redis : Protocol<RedisOptions>
             if (frame.NoReply || (connection.IsPassThrough && !subscribes))
             {
                 // Redis answers an empty command with nothing; any other passes with its reply still to relay.
-                Write(backend.Output, data);
+                Relay.Write(backend.Output, data);
                 commands.Consume();
                 pending += frame.NoReply ? 0 : 1;
                 pendingBytes += data.Length;
@@ -89,7 +90,7 @@ internal sealed class Redis : Protocol<RedisOptions>
 
             if (connection.IsPassThrough)
             {
-                Write(backend.Output, data);
+                Relay.Write(backend.Output, data);
                 commands.Consume();
                 await RelayUnframedAsync(connection, commands, replies);
                 return;
@@ -114,7 +115,7 @@ internal sealed class Redis : Protocol<RedisOptions>
                 continue;
             }
 
-            Write(backend.Output, exchange.Data);
+            Relay.Write(backend.Output, exchange.Data);
             commands.Consume();
             var flush = await backend.Output.FlushAsync();
             if (flush.IsCompleted || flush.IsCanceled)
@@ -163,7 +164,7 @@ internal sealed class Redis : Protocol<RedisOptions>
     }
 
     // Flushes the pass-through commands to the backend and relays their replies, in order.
-    private static async ValueTask<bool> RelayPendingAsync(PipeWriter backendOutput, RespStream replies, PipeWriter clientOutput, int pending)
+    private static async ValueTask<bool> RelayPendingAsync(PipeWriter backendOutput, FrameStream<RespFramer.Frame> replies, PipeWriter clientOutput, int pending)
     {
         var flush = await backendOutput.FlushAsync();
         if (flush.IsCompleted || flush.IsCanceled)
@@ -185,14 +186,14 @@ internal sealed class Redis : Protocol<RedisOptions>
     }
 
     // Relays the next reply to the client (RESP3 pushes before it go on as they are); null if the connection ends.
-    private static async ValueTask<ReadOnlySequence<byte>?> RelayReplyAsync(RespStream replies, PipeWriter clientOutput)
+    private static async ValueTask<ReadOnlySequence<byte>?> RelayReplyAsync(FrameStream<RespFramer.Frame> replies, PipeWriter clientOutput)
     {
         while (true)
         {
             var (result, frame, data) = await replies.NextAsync(wait: true);
-            if (result != RespStream.Result.Frame)
+            if (result != FrameStream<RespFramer.Frame>.Result.Frame)
             {
-                if (result == RespStream.Result.End)
+                if (result == FrameStream<RespFramer.Frame>.Result.End)
                 {
                     // The backend went away mid-reply: what it did send still reaches the client, then the FIN.
                     replies.WriteLeftover(clientOutput);
@@ -202,7 +203,7 @@ internal sealed class Redis : Protocol<RedisOptions>
                 return null;
             }
 
-            Write(clientOutput, data);
+            Relay.Write(clientOutput, data);
             var flush = await clientOutput.FlushAsync();
             if (flush.IsCompleted || flush.IsCanceled)
             {
@@ -219,7 +220,7 @@ internal sealed class Redis : Protocol<RedisOptions>
     }
 
     // The client ended its stream: its last partial command (if any) and its FIN go on once every reply is relayed.
-    private static async Task EndAsync(ProtocolConnection connection, RespStream commands, RespStream replies, int pending)
+    private static async Task EndAsync(ProtocolConnection connection, FrameStream<RespFramer.Frame> commands, FrameStream<RespFramer.Frame> replies, int pending)
     {
         if (!await RelayPendingAsync(connection.Backend.Output, replies, connection.Client.Output, pending))
         {
@@ -229,50 +230,14 @@ internal sealed class Redis : Protocol<RedisOptions>
         commands.WriteLeftover(connection.Backend.Output);
         await connection.Backend.Output.CompleteAsync();
         replies.WriteLeftover(connection.Client.Output);
-        await CopyAsync(connection.Backend.Input, connection.Client.Output);
+        await Relay.CopyAsync(connection.Backend.Input, connection.Client.Output);
     }
 
     // Pub/sub and MONITOR: the rest of the connection goes both ways as it is, as with tcp.
-    private static async Task RelayUnframedAsync(ProtocolConnection connection, RespStream commands, RespStream replies)
+    private static async Task RelayUnframedAsync(ProtocolConnection connection, FrameStream<RespFramer.Frame> commands, FrameStream<RespFramer.Frame> replies)
     {
         commands.WriteLeftover(connection.Backend.Output);
         replies.WriteLeftover(connection.Client.Output);
-        var toBackend = CopyAsync(connection.Client.Input, connection.Backend.Output);
-        var toClient = CopyAsync(connection.Backend.Input, connection.Client.Output);
-        await Duplex.WhenBothAsync(connection, toBackend, toClient);
-    }
-
-    private static async Task CopyAsync(PipeReader input, PipeWriter output)
-    {
-        while (true)
-        {
-            var result = await input.ReadAsync();
-            if (result.IsCanceled)
-            {
-                return;
-            }
-
-            Write(output, result.Buffer);
-            input.AdvanceTo(result.Buffer.End);
-            var flush = await output.FlushAsync();
-            if (flush.IsCompleted || flush.IsCanceled)
-            {
-                return;
-            }
-
-            if (result.IsCompleted)
-            {
-                await output.CompleteAsync();
-                return;
-            }
-        }
-    }
-
-    private static void Write(PipeWriter output, ReadOnlySequence<byte> data)
-    {
-        foreach (var segment in data)
-        {
-            output.Write(segment.Span);
-        }
+        await Relay.BothWaysAsync(connection);
     }
 }

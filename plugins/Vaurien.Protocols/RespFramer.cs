@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
+using Vaurien.Protocols.Framing;
 
 namespace Vaurien.Protocols;
 
@@ -40,7 +41,7 @@ internal static class RespFramer
             }
 
             var name = InlineName(line);
-            return new Frame(Status.Complete, reader.Consumed, name, name is null, false);
+            return new Frame(FrameStatus.Complete, reader.Consumed, name, name is null, false);
         }
 
         reader.Advance(1);
@@ -52,7 +53,7 @@ internal static class RespFramer
         if (count <= 0)
         {
             // Redis answers an empty array with nothing at all.
-            return new Frame(Status.Complete, reader.Consumed, null, true, false);
+            return new Frame(FrameStatus.Complete, reader.Consumed, null, true, false);
         }
 
         if (count > maxFrame / SmallestElement)
@@ -101,7 +102,7 @@ internal static class RespFramer
             }
         }
 
-        return reader.Consumed > maxFrame ? Frame.Invalid : new Frame(Status.Complete, reader.Consumed, command, false, false);
+        return reader.Consumed > maxFrame ? Frame.Invalid : new Frame(FrameStatus.Complete, reader.Consumed, command, false, false);
     }
 
     /// <summary>Frames the first server reply of <paramref name="buffer"/>, aggregates and attributes included.</summary>
@@ -202,7 +203,7 @@ internal static class RespFramer
             }
         }
 
-        return new Frame(Status.Complete, reader.Consumed, null, false, push);
+        return new Frame(FrameStatus.Complete, reader.Consumed, null, false, push);
     }
 
     private static Frame Incomplete(ReadOnlySequence<byte> buffer, int maxFrame) =>
@@ -256,29 +257,16 @@ internal static class RespFramer
 
     private static string Upper(ReadOnlySequence<byte> name) => Encoding.ASCII.GetString(name).ToUpperInvariant();
 
-    /// <summary>How far framing got.</summary>
-    public enum Status
-    {
-        /// <summary>More bytes are needed.</summary>
-        Incomplete,
-
-        /// <summary>A whole frame is there.</summary>
-        Complete,
-
-        /// <summary>Not RESP, or longer than the largest frame: the connection must close.</summary>
-        Invalid,
-    }
-
     /// <summary>One framed command or reply.</summary>
-    /// <param name="State">Whether the frame is complete.</param>
+    /// <param name="Status">Whether the frame is complete.</param>
     /// <param name="Length">Its length in bytes, when complete.</param>
     /// <param name="Name">The command's name, upper-case, when a command has one.</param>
     /// <param name="NoReply">A command Redis answers with nothing (an empty line or array).</param>
     /// <param name="Push">A RESP3 push reply: out of band, it answers no command.</param>
-    public readonly record struct Frame(Status State, long Length, string? Name, bool NoReply, bool Push)
+    public readonly record struct Frame(FrameStatus Status, long Length, string? Name, bool NoReply, bool Push) : IFrame
     {
-        public static Frame Incomplete => new(Status.Incomplete, 0, null, false, false);
+        public static Frame Incomplete => new(FrameStatus.Incomplete, 0, null, false, false);
 
-        public static Frame Invalid => new(Status.Invalid, 0, null, false, false);
+        public static Frame Invalid => new(FrameStatus.Invalid, 0, null, false, false);
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Vaurien.Protocols.Framing;
 
 namespace Vaurien.Protocols;
 
@@ -30,7 +31,7 @@ internal sealed class Tcp : Protocol<TcpOptions>
         connection.Info.Items[SessionKey] = session;
         var toBackend = PumpAsync(connection, Direction.ToBackend, connection.Client.Input, connection.Backend.Output, null, options.Buffer);
         var toClient = PumpAsync(connection, Direction.ToClient, connection.Backend.Input, connection.Client.Output, session, options.Buffer);
-        await Duplex.WhenBothAsync(connection, toBackend, toClient);
+        await Relay.WhenBothAsync(connection, toBackend, toClient);
     }
 
     protected override async ValueTask WriteErrorAsync(ProtocolConnection connection, BehaviorContext exchange, string? message, TcpOptions options)

@@ -1,8 +1,7 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Vaurien.Testing.Network;
+using Vaurien.Testing.Servers;
 
 namespace Vaurien.Protocols.Tests;
 
@@ -12,67 +11,37 @@ namespace Vaurien.Protocols.Tests;
 /// </summary>
 public sealed class RedisServer : IAsyncLifetime
 {
-    private Process? _process;
-    private string? _directory;
+    private ServerProcess? _server;
 
-    public IPEndPoint EndPoint { get; private set; } = new(IPAddress.Loopback, 0);
+    public IPEndPoint EndPoint => _server?.EndPoint ?? throw new InvalidOperationException("redis-server is not started.");
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() =>
+        _server = await ServerProcess.StartAsync(
+            "redis-server",
+            (port, directory) => ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory],
+            ready: PingsAsync);
+
+    public async Task DisposeAsync()
     {
-        _directory = Directory.CreateTempSubdirectory("vaurien-redis-").FullName;
-        var port = FreePort();
-        EndPoint = new IPEndPoint(IPAddress.Loopback, port);
-        var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _directory })
+        if (_server is not null)
         {
-            start.ArgumentList.Add(argument);
+            await _server.DisposeAsync();
         }
-
-        _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        await WaitFor.ConditionAsync(() => Pings(), "redis-server to answer PING");
-        await Task.CompletedTask;
     }
 
-    public Task DisposeAsync()
-    {
-        if (_process is not null)
-        {
-            _process.Kill();
-            _process.WaitForExit(TestTimeouts.Network);
-            _process.Dispose();
-        }
-
-        if (_directory is not null)
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private bool Pings()
+    private static async Task<bool> PingsAsync(IPEndPoint endPoint)
     {
         try
         {
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 1000, SendTimeout = 1000 };
-            socket.Connect(EndPoint);
-            socket.Send("PING\r\n"u8);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await socket.ConnectAsync(endPoint, timeout.Token);
+            await socket.SendAsync("PING\r\n"u8.ToArray(), timeout.Token);
             var buffer = new byte[16];
-            var received = socket.Receive(buffer);
+            var received = await socket.ReceiveAsync(buffer, timeout.Token);
             return Encoding.ASCII.GetString(buffer, 0, received) == "+PONG\r\n";
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
             return false;
         }

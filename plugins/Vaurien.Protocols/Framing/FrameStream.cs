@@ -1,14 +1,15 @@
 using System.Buffers;
 using System.IO.Pipelines;
 
-namespace Vaurien.Protocols;
+namespace Vaurien.Protocols.Framing;
 
 /// <summary>
-/// Reads whole RESP frames from one side of a connection. A frame is framed in place in the pipe when it fits;
+/// Reads whole frames (a protocol's requests or responses, as its parser cuts them) from one side of a connection. A frame is framed in place in the pipe when it fits;
 /// one that outgrows a read buffer is gathered in a buffer of its own, because the host's pipe stops reading once
 /// it holds a few unconsumed buffers and a large frame would otherwise never complete.
 /// </summary>
-internal sealed class RespStream(PipeReader input, bool replies, int maxFrame, int spill)
+internal sealed class FrameStream<TFrame>(PipeReader input, FrameParser<TFrame> parse, int maxFrame, int spill)
+    where TFrame : struct, IFrame
 {
     private byte[] _owned = [];
     private int _ownedStart;
@@ -30,7 +31,7 @@ internal sealed class RespStream(PipeReader input, bool replies, int maxFrame, i
         /// <summary>The peer ended its stream; <see cref="Leftover"/> holds any partial frame.</summary>
         End,
 
-        /// <summary>Not RESP or too large: close.</summary>
+        /// <summary>Not the protocol, or too large: close.</summary>
         Invalid,
 
         /// <summary>The read was cancelled: the connection is closing.</summary>
@@ -40,22 +41,22 @@ internal sealed class RespStream(PipeReader input, bool replies, int maxFrame, i
     /// <summary>Bytes read but not framed: a partial frame at the end of the stream.</summary>
     public ReadOnlyMemory<byte> Leftover => _owned.AsMemory(_ownedStart, _ownedEnd - _ownedStart);
 
-    /// <summary>Frames the next command or reply; with <paramref name="wait"/> false, only from what is already buffered.</summary>
-    public async ValueTask<(Result Result, RespFramer.Frame Frame, ReadOnlySequence<byte> Data)> NextAsync(bool wait)
+    /// <summary>Frames the next frame; with <paramref name="wait"/> false, only from what is already buffered.</summary>
+    public async ValueTask<(Result Result, TFrame Frame, ReadOnlySequence<byte> Data)> NextAsync(bool wait)
     {
         while (true)
         {
             if (_ownedEnd > _ownedStart)
             {
                 var gathered = new ReadOnlySequence<byte>(_owned, _ownedStart, _ownedEnd - _ownedStart);
-                var frame = Parse(gathered);
-                if (frame.State == RespFramer.Status.Complete)
+                var frame = parse(gathered);
+                if (frame.Status == FrameStatus.Complete)
                 {
                     _frameLength = frame.Length;
                     return (Result.Frame, frame, gathered.Slice(0, frame.Length));
                 }
 
-                if (frame.State == RespFramer.Status.Invalid)
+                if (frame.Status == FrameStatus.Invalid)
                 {
                     return (Result.Invalid, frame, default);
                 }
@@ -99,15 +100,15 @@ internal sealed class RespStream(PipeReader input, bool replies, int maxFrame, i
             }
 
             var buffer = result.Buffer;
-            var found = Parse(buffer);
-            if (found.State == RespFramer.Status.Complete)
+            var found = parse(buffer);
+            if (found.Status == FrameStatus.Complete)
             {
                 _holdsPipe = true;
                 _pipeFrameEnd = buffer.GetPosition(found.Length);
                 return (Result.Frame, found, buffer.Slice(0, found.Length));
             }
 
-            if (found.State == RespFramer.Status.Invalid)
+            if (found.Status == FrameStatus.Invalid)
             {
                 input.AdvanceTo(buffer.Start);
                 return (Result.Invalid, found, default);
@@ -158,9 +159,6 @@ internal sealed class RespStream(PipeReader input, bool replies, int maxFrame, i
         _ownedStart = 0;
         _ownedEnd = 0;
     }
-
-    private RespFramer.Frame Parse(ReadOnlySequence<byte> buffer) =>
-        replies ? RespFramer.ReadReply(buffer, maxFrame) : RespFramer.ReadCommand(buffer, maxFrame);
 
     private async ValueTask<ReadResult?> ReadAsync(bool wait)
     {

@@ -1,0 +1,78 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Vaurien.Protocols.Framing;
+
+/// <summary>Moving bytes as they are: what every protocol does between (or instead of) its exchanges.</summary>
+internal static class Relay
+{
+    /// <summary>Writes <paramref name="data"/> to <paramref name="output"/> without flushing.</summary>
+    public static void Write(PipeWriter output, ReadOnlySequence<byte> data)
+    {
+        foreach (var segment in data)
+        {
+            output.Write(segment.Span);
+        }
+    }
+
+    /// <summary>Writes <paramref name="data"/> and flushes; false if the reader is gone or the flush was cancelled.</summary>
+    public static async ValueTask<bool> WriteAndFlushAsync(PipeWriter output, ReadOnlySequence<byte> data)
+    {
+        Write(output, data);
+        var flush = await output.FlushAsync();
+        return !flush.IsCompleted && !flush.IsCanceled;
+    }
+
+    /// <summary>Copies <paramref name="input"/> to <paramref name="output"/> until the end of stream, which it passes on (FIN).</summary>
+    public static async Task CopyAsync(PipeReader input, PipeWriter output)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync();
+            if (result.IsCanceled)
+            {
+                return;
+            }
+
+            Write(output, result.Buffer);
+            input.AdvanceTo(result.Buffer.End);
+            var flush = await output.FlushAsync();
+            if (flush.IsCompleted || flush.IsCanceled)
+            {
+                return;
+            }
+
+            if (result.IsCompleted)
+            {
+                await output.CompleteAsync();
+                return;
+            }
+        }
+    }
+
+    /// <summary>Relays the rest of the connection both ways as it is (after an upgrade, STARTTLS, a subscription...).</summary>
+    public static Task BothWaysAsync(ProtocolConnection connection)
+    {
+        var toBackend = CopyAsync(connection.Client.Input, connection.Backend.Output);
+        var toClient = CopyAsync(connection.Backend.Input, connection.Client.Output);
+        return WhenBothAsync(connection, toBackend, toClient);
+    }
+
+    /// <summary>
+    /// Awaits both pumps. A pump that fails must not leave the other one waiting for bytes that never come, so the
+    /// first failure cancels every pending read and flush; the other pump is always awaited.
+    /// </summary>
+    public static async Task WhenBothAsync(ProtocolConnection connection, Task toBackend, Task toClient)
+    {
+        var first = await Task.WhenAny(toBackend, toClient);
+        if (first.IsFaulted)
+        {
+            connection.Client.Input.CancelPendingRead();
+            connection.Backend.Input.CancelPendingRead();
+            connection.Client.Output.CancelPendingFlush();
+            connection.Backend.Output.CancelPendingFlush();
+        }
+
+        await Task.WhenAll(toBackend, toClient);
+    }
+}
