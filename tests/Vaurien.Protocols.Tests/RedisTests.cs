@@ -9,7 +9,7 @@ namespace Vaurien.Protocols.Tests;
 
 public sealed class RedisTests(RedisServer redis) : IClassFixture<RedisServer>
 {
-    internal static IProtocol Redis() => ExportedProtocols.Get(typeof(RedisOptions).Assembly, "redis");
+    internal static IProtocol Redis() => Exports.Protocol(typeof(RedisOptions).Assembly, "redis");
 
     [Theory]
     [InlineData(false)]

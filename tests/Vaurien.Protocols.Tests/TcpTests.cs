@@ -10,7 +10,7 @@ public sealed class TcpTests
 {
     private static readonly TimeSpan ShortWait = TimeSpan.FromMilliseconds(300);
 
-    internal static IProtocol Tcp() => ExportedProtocols.Get(typeof(TcpOptions).Assembly, "tcp");
+    internal static IProtocol Tcp() => Exports.Protocol(typeof(TcpOptions).Assembly, "tcp");
 
     [Fact]
     public void Export_Tcp_IsFoundByNameWithDescriptionAndOptions()

@@ -17,7 +17,7 @@ internal static class TestProxies
     public static IProtocol Tcp()
     {
         var path = Path.Combine(AppContext.BaseDirectory, "plugins", "Vaurien.Protocols", "Vaurien.Protocols.dll");
-        return ExportedProtocols.Get(Assembly.LoadFrom(path), "tcp");
+        return Exports.Protocol(Assembly.LoadFrom(path), "tcp");
     }
 
     public static ProxyDefinition Definition(
