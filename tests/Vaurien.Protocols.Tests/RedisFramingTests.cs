@@ -24,7 +24,7 @@ public sealed class RedisFramingTests
         for (var round = 0; round < 3000; round++)
         {
             var options = new RedisOptions { MaxFrame = 1024, Buffer = 512 };
-            var connection = new RedisFakeConnection(options, passThrough: random.Next(2) == 0) { AnswerEvery = random.Next(4) };
+            var connection = new InMemoryConnection(options, passThrough: random.Next(2) == 0) { AnswerEvery = random.Next(4) };
             var fromClient = Garbage(random);
             var fromBackend = Garbage(random);
 
@@ -54,7 +54,7 @@ public sealed class RedisFramingTests
     public async Task Frame_AnnouncedOrGrowingBeyondMaxFrame_ClosesWithoutWaitingForTheRest(string start, bool fromClient)
     {
         var options = new RedisOptions { MaxFrame = 4096, Buffer = 512 };
-        var connection = new RedisFakeConnection(options, passThrough: false);
+        var connection = new InMemoryConnection(options, passThrough: false);
         var clientGot = DrainAsync(connection.ToClient);
         var backendGot = DrainAsync(connection.ToBackend);
 
@@ -81,7 +81,7 @@ public sealed class RedisFramingTests
     [Fact]
     public async Task Frame_ThousandCommandsInOneWrite_AreThousandExchangesWithRepliesInOrder()
     {
-        var connection = new RedisFakeConnection(new RedisOptions(), passThrough: false);
+        var connection = new InMemoryConnection(new RedisOptions(), passThrough: false);
         var clientGot = ReadAllAsync(connection.ToClient);
         var backendGot = ReadAllAsync(connection.ToBackend);
         var commands = string.Concat(Enumerable.Range(0, 1000).Select(i => $"*2\r\n$4\r\nECHO\r\n${i.ToString().Length}\r\n{i}\r\n"));

@@ -1,13 +1,16 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Vaurien.Testing.Behaviors;
 
-namespace Vaurien.Protocols.Tests;
+namespace Vaurien.Testing.Network;
 
 /// <summary>
-/// A connection made of in-memory pipes, for driving the redis protocol's framing without sockets or a server:
+/// A connection made of in-memory pipes, for driving a protocol's framing without sockets or a server (fuzzing):
 /// every exchange is forwarded (or, with <see cref="AnswerEvery"/>, answered) and counted.
 /// </summary>
-internal sealed class RedisFakeConnection(RedisOptions options, bool passThrough) : ProtocolConnection
+/// <param name="options">The protocol's options record.</param>
+/// <param name="passThrough">What <see cref="IsPassThrough"/> answers.</param>
+public sealed class InMemoryConnection(object options, bool passThrough) : ProtocolConnection
 {
     private readonly Pipe _clientIn = new();
     private readonly Pipe _clientOut = new();
@@ -37,7 +40,7 @@ internal sealed class RedisFakeConnection(RedisOptions options, bool passThrough
 
     public override IDuplexPipe Backend => new Duplex(_backendIn.Reader, _backendOut.Writer);
 
-    public override ConnectionInfo Info => throw new NotSupportedException("The redis protocol keeps no per-connection state.");
+    public override ConnectionInfo Info { get; } = new TestConnectionInfo();
 
     public override object? Options => options;
 
