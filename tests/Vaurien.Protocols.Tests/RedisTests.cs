@@ -159,7 +159,7 @@ public sealed class RedisTests(RedisServer redis) : IClassFixture<RedisServer>
     private static string WithoutClientId(byte[] replies) =>
         Regex.Replace(Encoding.ASCII.GetString(replies), "\\$2\r\nid\r\n:[0-9]+\r\n", "$$2\r\nid\r\n:N\r\n");
 
-    private static string Command(params string[] parts) =>
+    internal static string Command(params string[] parts) =>
         $"*{parts.Length}\r\n" + string.Concat(parts.Select(p => $"${Encoding.ASCII.GetByteCount(p)}\r\n{p}\r\n"));
 
     // Sends the request, half-closes, and reads every reply up to the server's FIN.
@@ -178,7 +178,7 @@ public sealed class RedisTests(RedisServer redis) : IClassFixture<RedisServer>
         return await socket.ReceiveToEndAsync();
     }
 
-    private static async Task<string> RedisCliAsync(IPEndPoint endPoint, params string[] arguments)
+    internal static async Task<string> RedisCliAsync(IPEndPoint endPoint, params string[] arguments)
     {
         var start = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { "-h", "127.0.0.1", "-p", endPoint.Port.ToString(), "--no-raw" }.Concat(arguments))
