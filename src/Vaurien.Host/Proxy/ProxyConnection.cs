@@ -24,7 +24,9 @@ internal sealed partial class ProxyConnection : ProtocolConnection
     private readonly ActivityTimeout? _activity;
     private readonly CancellationTokenSource _closed = new();
     private readonly TaskCompletionSource _clientGone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly IRandomFactory _randoms;
     private readonly bool _reuseBackend;
+    private Random? _random;
     private volatile bool _backendReusable;
     private int _closeKind;
     private int _hung;
@@ -34,23 +36,23 @@ internal sealed partial class ProxyConnection : ProtocolConnection
         ProxyDefinition definition,
         Socket client,
         Socket backend,
-        Random random,
+        IRandomFactory randoms,
         TimeProvider time,
-        ProxyMemoryPool memory,
+        PipeOptions pipes,
         ILogger logger)
     {
         _definition = definition;
         _time = time;
         _logger = logger;
-        Random = random;
+        _randoms = randoms;
         var options = definition.ProtocolOptions as ProtocolOptions ?? DefaultOptions;
         if (!definition.StayConnected && definition.Timeout > TimeSpan.Zero)
         {
             _activity = new ActivityTimeout(definition.Timeout, time, static state => ((ProxyConnection)state!).OnIdle(), this);
         }
 
-        _client = new SocketTransport(client, "client", this, memory, options.Buffer, _activity);
-        _backend = new SocketTransport(backend, "backend", this, memory, options.Buffer, _activity);
+        _client = new SocketTransport(client, "client", this, pipes, _activity);
+        _backend = new SocketTransport(backend, "backend", this, pipes, _activity);
         _reuseBackend = options.ReuseSocket;
         if (_reuseBackend)
         {
@@ -85,7 +87,14 @@ internal sealed partial class ProxyConnection : ProtocolConnection
 
     public TimeProvider Time => _time;
 
-    public Random Random { get; }
+    // Made on first use: a connection that only ever passes through never picks (a random source is ~160 bytes).
+    public Random Random => Volatile.Read(ref _random) ?? CreateRandom();
+
+    private Random CreateRandom()
+    {
+        Interlocked.CompareExchange(ref _random, _randoms.Create(Info.Id), null);
+        return _random;
+    }
 
     /// <summary>A number no other connection of this process has.</summary>
     public static long NextId() => Interlocked.Increment(ref _lastId);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,7 @@ internal sealed class ProxyServer : IAsyncDisposable
     private readonly ConcurrentDictionary<long, Slot> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly BackendPool? _backendPool;
+    private readonly PipeOptions _pipes;
     private Socket? _listener;
     private Task _accepting = Task.CompletedTask;
     private int _disposed;
@@ -38,6 +40,8 @@ internal sealed class ProxyServer : IAsyncDisposable
         _time = time;
         _randoms = randoms;
         _logger = loggers.CreateLogger<ProxyServer>();
+        var buffer = (definition.ProtocolOptions as ProtocolOptions ?? new ProtocolOptions()).Buffer;
+        _pipes = SocketTransport.PipeOptionsFor(MemoryPool, buffer);
         if (definition.ProtocolOptions is ProtocolOptions { ReuseSocket: true })
         {
             _backendPool = new BackendPool(definition.Timeout, time);
@@ -220,7 +224,7 @@ internal sealed class ProxyServer : IAsyncDisposable
             }
 
             Configure(backend, keepAlive);
-            var connection = new ProxyConnection(id, Definition, client, backend, _randoms.Create(id), _time, MemoryPool, _logger);
+            var connection = new ProxyConnection(id, Definition, client, backend, _randoms, _time, _pipes, _logger);
             slot.Connection = connection;
             if (_stopping.IsCancellationRequested)
             {
