@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using Vaurien.Protocols.Framing;
 
 namespace Vaurien.Protocols;
@@ -71,20 +72,62 @@ internal sealed class Tcp : Protocol<TcpOptions>
 
     private static async Task PumpAsync(ProtocolConnection connection, Direction direction, PipeReader input, PipeWriter output, Session? session, int bufferSize)
     {
+        // Kept small: this is what an idle connection holds while it waits (twice); the work is in RelayAsync.
         while (true)
         {
             var result = await input.ReadAsync();
-            if (result.IsCanceled)
+            if (result.IsCanceled || !await RelayAsync(connection, direction, input, output, session, bufferSize, result))
             {
-                // The connection is closing.
+                // Cancelled: the connection is closing.
                 return;
             }
+        }
+    }
 
-            var buffer = result.Buffer;
-            var consumed = buffer.End;
-            if (!buffer.IsEmpty && connection.IsPassThrough)
+    // Relays one read, as it is (pass-through) or as exchanges; false once this direction is finished.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<bool> RelayAsync(ProtocolConnection connection, Direction direction, PipeReader input, PipeWriter output, Session? session, int bufferSize, ReadResult result)
+    {
+        var buffer = result.Buffer;
+        var consumed = buffer.End;
+        if (!buffer.IsEmpty && connection.IsPassThrough)
+        {
+            // Fast path: nothing can act on these bytes, so the whole read goes on as it is.
+            if (session is not null)
             {
-                // Fast path: nothing can act on these bytes, so the whole read goes on as it is.
+                await session.Gate.WaitAsync();
+            }
+
+            FlushResult flush;
+            try
+            {
+                foreach (var segment in buffer)
+                {
+                    output.Write(segment.Span);
+                }
+
+                input.AdvanceTo(buffer.End);
+                flush = await output.FlushAsync();
+            }
+            finally
+            {
+                session?.Gate.Release();
+            }
+
+            if (flush.IsCompleted || flush.IsCanceled)
+            {
+                return false;
+            }
+        }
+        else if (!buffer.IsEmpty)
+        {
+            // One read is one exchange, of at most one buffer as in Vaurien; the rest is the next exchange.
+            var chunk = buffer.Length > bufferSize ? buffer.Slice(0, bufferSize) : buffer;
+            consumed = chunk.End;
+            var exchange = await connection.BeginExchangeAsync(direction, chunk);
+            var outcome = exchange.Outcome;
+            if (outcome == ExchangeOutcome.Forward)
+            {
                 if (session is not null)
                 {
                     await session.Gate.WaitAsync();
@@ -93,12 +136,11 @@ internal sealed class Tcp : Protocol<TcpOptions>
                 FlushResult flush;
                 try
                 {
-                    foreach (var segment in buffer)
+                    foreach (var segment in exchange.Data)
                     {
                         output.Write(segment.Span);
                     }
 
-                    input.AdvanceTo(buffer.End);
                     flush = await output.FlushAsync();
                 }
                 finally
@@ -108,73 +150,40 @@ internal sealed class Tcp : Protocol<TcpOptions>
 
                 if (flush.IsCompleted || flush.IsCanceled)
                 {
-                    return;
+                    outcome = ExchangeOutcome.Stop;
                 }
             }
-            else if (!buffer.IsEmpty)
+
+            // The read stays valid through OnAfterHandle, which sees it as the exchange's data.
+            if (outcome != ExchangeOutcome.Stop)
             {
-                // One read is one exchange, of at most one buffer as in Vaurien; the rest is the next exchange.
-                var chunk = buffer.Length > bufferSize ? buffer.Slice(0, bufferSize) : buffer;
-                consumed = chunk.End;
-                var exchange = await connection.BeginExchangeAsync(direction, chunk);
-                var outcome = exchange.Outcome;
-                if (outcome == ExchangeOutcome.Forward)
-                {
-                    if (session is not null)
-                    {
-                        await session.Gate.WaitAsync();
-                    }
-
-                    FlushResult flush;
-                    try
-                    {
-                        foreach (var segment in exchange.Data)
-                        {
-                            output.Write(segment.Span);
-                        }
-
-                        flush = await output.FlushAsync();
-                    }
-                    finally
-                    {
-                        session?.Gate.Release();
-                    }
-
-                    if (flush.IsCompleted || flush.IsCanceled)
-                    {
-                        outcome = ExchangeOutcome.Stop;
-                    }
-                }
-
-                // The read stays valid through OnAfterHandle, which sees it as the exchange's data.
-                if (outcome != ExchangeOutcome.Stop)
-                {
-                    outcome = await exchange.CompleteAsync(chunk);
-                }
-
-                input.AdvanceTo(consumed);
-                if (outcome == ExchangeOutcome.Stop)
-                {
-                    return;
-                }
-
-                if (!consumed.Equals(buffer.End))
-                {
-                    continue;
-                }
-            }
-            else
-            {
-                input.AdvanceTo(consumed);
+                outcome = await exchange.CompleteAsync(chunk);
             }
 
-            if (result.IsCompleted)
+            input.AdvanceTo(consumed);
+            if (outcome == ExchangeOutcome.Stop)
             {
-                // End of stream: pass the FIN on and let the other direction finish on its own.
-                await CompleteAsync(output, session);
-                return;
+                return false;
+            }
+
+            if (!consumed.Equals(buffer.End))
+            {
+                return true;
             }
         }
+        else
+        {
+            input.AdvanceTo(consumed);
+        }
+
+        if (result.IsCompleted)
+        {
+            // End of stream: pass the FIN on and let the other direction finish on its own.
+            await CompleteAsync(output, session);
+            return false;
+        }
+
+        return true;
     }
 
     private static async ValueTask CompleteAsync(PipeWriter output, Session? session)

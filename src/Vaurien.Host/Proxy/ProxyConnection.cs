@@ -39,6 +39,7 @@ internal sealed partial class ProxyConnection : ProtocolConnection
         IRandomFactory randoms,
         TimeProvider time,
         PipeOptions pipes,
+        SocketSenderPool senders,
         ILogger logger)
     {
         _definition = definition;
@@ -51,8 +52,8 @@ internal sealed partial class ProxyConnection : ProtocolConnection
             _activity = new ActivityTimeout(definition.Timeout, time, static state => ((ProxyConnection)state!).OnIdle(), this);
         }
 
-        _client = new SocketTransport(client, "client", this, pipes, _activity);
-        _backend = new SocketTransport(backend, "backend", this, pipes, _activity);
+        _client = new SocketTransport(client, "client", this, pipes, senders, _activity);
+        _backend = new SocketTransport(backend, "backend", this, pipes, senders, _activity);
         _reuseBackend = options.ReuseSocket;
         if (_reuseBackend)
         {

@@ -26,6 +26,7 @@ internal sealed class ProxyServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly BackendPool? _backendPool;
     private readonly PipeOptions _pipes;
+    private readonly SocketSenderPool _senders = new();
     private Socket? _listener;
     private Task _accepting = Task.CompletedTask;
     private int _disposed;
@@ -149,6 +150,7 @@ internal sealed class ProxyServer : IAsyncDisposable
         }
 
         _backendPool?.Dispose();
+        _senders.Dispose();
         if (_listener is not null)
         {
             ProxyLog.Stopped(_logger, Definition.Name);
@@ -224,7 +226,7 @@ internal sealed class ProxyServer : IAsyncDisposable
             }
 
             Configure(backend, keepAlive);
-            var connection = new ProxyConnection(id, Definition, client, backend, _randoms, _time, _pipes, _logger);
+            var connection = new ProxyConnection(id, Definition, client, backend, _randoms, _time, _pipes, _senders, _logger);
             slot.Connection = connection;
             if (_stopping.IsCancellationRequested)
             {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Vaurien.Host.Proxy;
 
@@ -29,6 +30,7 @@ internal sealed class SocketTransport : IDuplexPipe
     private const int ResumeReads = 2;
 
     private readonly Socket _socket;
+    private readonly SocketSenderPool _senders;
     private readonly ProxyConnection _connection;
     private readonly ActivityTimeout? _activity;
     private readonly int _bufferSize;
@@ -38,9 +40,10 @@ internal sealed class SocketTransport : IDuplexPipe
     private volatile bool _dropping;
     private volatile bool _keepOpen;
 
-    public SocketTransport(Socket socket, string side, ProxyConnection connection, PipeOptions pipes, ActivityTimeout? activity)
+    public SocketTransport(Socket socket, string side, ProxyConnection connection, PipeOptions pipes, SocketSenderPool senders, ActivityTimeout? activity)
     {
         _socket = socket;
+        _senders = senders;
         Side = side;
         _connection = connection;
         _activity = activity;
@@ -238,6 +241,30 @@ internal sealed class SocketTransport : IDuplexPipe
         }
     }
 
+    // A sender is rented for one flush only: between flushes an idle connection holds none. Pooled builder: a send
+    // that waits for room in the socket buffer must not allocate a state machine per flush.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendAsync(ReadOnlySequence<byte> buffer)
+    {
+        var sender = _senders.Rent();
+        try
+        {
+            foreach (var segment in buffer)
+            {
+                var remaining = segment;
+                while (!remaining.IsEmpty)
+                {
+                    var sent = await sender.SendAsync(_socket, remaining);
+                    remaining = remaining[sent..];
+                }
+            }
+        }
+        finally
+        {
+            _senders.Return(sender);
+        }
+    }
+
     private async Task SendLoopAsync()
     {
         var reader = _output.Reader;
@@ -255,14 +282,9 @@ internal sealed class SocketTransport : IDuplexPipe
                 }
 
                 var buffer = result.Buffer;
-                foreach (var segment in buffer)
+                if (!buffer.IsEmpty)
                 {
-                    var remaining = segment;
-                    while (!remaining.IsEmpty)
-                    {
-                        var sent = await _socket.SendAsync(remaining, SocketFlags.None);
-                        remaining = remaining[sent..];
-                    }
+                    await SendAsync(buffer);
                 }
 
                 if (!buffer.IsEmpty)
