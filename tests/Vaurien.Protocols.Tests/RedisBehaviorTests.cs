@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Vaurien.Behaviors;
 using Vaurien.Testing.Network;
+using Vaurien.Testing.Servers;
 
 namespace Vaurien.Protocols.Tests;
 
@@ -46,7 +47,7 @@ public sealed class RedisBehaviorTests(RedisServer redis) : IClassFixture<RedisS
         var replies = new List<string>();
         for (var i = 0; i < 4; i++)
         {
-            replies.Add((await RedisTests.RedisCliAsync(proxy.EndPoint, "PING")).Trim());
+            replies.Add((await RedisCli.RunAsync(proxy.EndPoint, "PING")).Trim());
         }
 
         Assert.Equal(["(error) ERR Vaurien injected error", "(error) ERR Vaurien injected error", "PONG", "PONG"], replies);

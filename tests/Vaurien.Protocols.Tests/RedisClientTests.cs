@@ -2,6 +2,7 @@ using System.Net;
 using StackExchange.Redis;
 using Vaurien.Behaviors;
 using Vaurien.Testing.Network;
+using Vaurien.Testing.Servers;
 
 namespace Vaurien.Protocols.Tests;
 

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Text;
 using Vaurien.Testing.Network;
+using Vaurien.Testing.Servers;
 
 namespace Vaurien.Protocols.Tests;
 

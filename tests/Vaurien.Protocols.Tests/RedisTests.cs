@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using Vaurien.Testing.Network;
+using Vaurien.Testing.Servers;
 
 namespace Vaurien.Protocols.Tests;
 
@@ -77,8 +78,8 @@ public sealed class RedisTests(RedisServer redis) : IClassFixture<RedisServer>
     {
         await using var proxy = await LoopbackProxy.StartAsync(Redis(), redis.EndPoint);
 
-        Assert.Equal("OK", (await RedisCliAsync(proxy.EndPoint, "MSET", "cli1", "one", "cli2", "two")).Trim());
-        Assert.Equal("1) \"one\"\n2) \"two\"", (await RedisCliAsync(proxy.EndPoint, "MGET", "cli1", "cli2")).Trim());
+        Assert.Equal("OK", (await RedisCli.RunAsync(proxy.EndPoint, "MSET", "cli1", "one", "cli2", "two")).Trim());
+        Assert.Equal("1) \"one\"\n2) \"two\"", (await RedisCli.RunAsync(proxy.EndPoint, "MGET", "cli1", "cli2")).Trim());
     }
 
     [Fact]
@@ -123,7 +124,7 @@ public sealed class RedisTests(RedisServer redis) : IClassFixture<RedisServer>
         await using var proxy = await LoopbackProxy.StartAsync(Redis(), redis.EndPoint);
         proxy.SetBehavior(DelegateBehavior.OnRequests(context => context.Command == "GET" ? context.ReplyWithErrorAsync() : ValueTask.CompletedTask));
 
-        var cli = await RedisCliAsync(proxy.EndPoint, "GET", "a");
+        var cli = await RedisCli.RunAsync(proxy.EndPoint, "GET", "a");
         Assert.Equal("(error) ERR Vaurien injected error", cli.Trim());
 
         // On one connection: the error takes the command's place and the next command is answered by the server.
@@ -131,7 +132,7 @@ public sealed class RedisTests(RedisServer redis) : IClassFixture<RedisServer>
         Assert.Equal("+OK\r\n-ERR Vaurien injected error\r\n+PONG\r\n", Encoding.ASCII.GetString(replies));
 
         proxy.ClearBehaviors();
-        Assert.Equal("\"1\"", (await RedisCliAsync(proxy.EndPoint, "GET", "e")).Trim());
+        Assert.Equal("\"1\"", (await RedisCli.RunAsync(proxy.EndPoint, "GET", "e")).Trim());
     }
 
     [Fact]
@@ -176,20 +177,5 @@ public sealed class RedisTests(RedisServer redis) : IClassFixture<RedisServer>
         await send;
         socket.Shutdown(SocketShutdown.Send);
         return await socket.ReceiveToEndAsync();
-    }
-
-    internal static async Task<string> RedisCliAsync(IPEndPoint endPoint, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "-h", "127.0.0.1", "-p", endPoint.Port.ToString(), "--no-raw" }.Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("redis-cli did not start.");
-        using var cts = new CancellationTokenSource(TestTimeouts.Network);
-        var output = process.StandardOutput.ReadToEndAsync(cts.Token);
-        await process.WaitForExitAsync(cts.Token);
-        return await output;
     }
 }
