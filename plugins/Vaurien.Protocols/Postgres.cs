@@ -303,13 +303,28 @@ internal sealed class Postgres : Protocol<PostgresOptions>
                 }
 
                 var ready = frame.Last == (byte)'Z';
-                if (!await session.WriteToClientAsync(output, data, flush: ready))
+                if (!await session.WriteToClientAsync(output, data, flush: false))
                 {
                     return true;
                 }
 
-                unflushed = !ready;
-                if (ready && session.ReadyForQuery(frame.ReadyStatus) is { } exchange)
+                unflushed = true;
+                if (!ready)
+                {
+                    responses.Consume();
+                    continue;
+                }
+
+                // Counted before the client can see it (its next request must find the backend ready), after it is
+                // written (an error injected in that next request's place must follow it).
+                var completed = session.ReadyForQuery(frame.ReadyStatus);
+                if (!await session.WriteToClientAsync(output, ReadOnlySequence<byte>.Empty, flush: true))
+                {
+                    return true;
+                }
+
+                unflushed = false;
+                if (completed is { } exchange)
                 {
                     // The run stays valid through OnAfterHandle, which sees it as the end of the exchange's response.
                     var outcome = await exchange.CompleteAsync(data);

@@ -95,8 +95,9 @@ internal sealed class PostgresSession
                 // The end of authentication answers no request.
                 _ready = true;
             }
-            else
+            else if (_received < _expected)
             {
+                // One unasked for (a confused backend) is relayed but answers nothing: the count never runs ahead.
                 _received++;
                 if (_current is not null && _received >= _currentTarget)
                 {
