@@ -151,6 +151,89 @@ public sealed class PostgresTests(PostgresServer postgres) : IClassFixture<Postg
     }
 
     [Fact]
+    public async Task Exchanges_NpgsqlCommands_AreOneExchangePerSync()
+    {
+        await using var proxy = await LoopbackProxy.StartAsync(Postgres(), postgres.EndPoint);
+        await using var connection = new NpgsqlConnection(PostgresServer.ConnectionString(proxy.EndPoint));
+        await connection.OpenAsync();
+        var commands = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        proxy.SetBehavior(DelegateBehavior.OnRequests(context => commands.Enqueue(context.Command)));
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(i, await ScalarAsync(connection, $"select {i}"));
+        }
+
+        await using var prepared = new NpgsqlCommand("select 7", connection);
+        await prepared.PrepareAsync();
+        Assert.Equal(7, await prepared.ExecuteScalarAsync());
+        Assert.Equal(7, await prepared.ExecuteScalarAsync());
+
+        Assert.Equal(["Parse", "Parse", "Parse", "Parse", "Bind", "Bind"], commands);
+    }
+
+    [Fact]
+    public async Task Flush_WithoutSync_AnswersComeAtOnceAndTheSyncIsAnExchangeOfItsOwn()
+    {
+        await using var proxy = await LoopbackProxy.StartAsync(Postgres(), postgres.EndPoint);
+        using var client = await PostgresWire.ConnectAsync(proxy.EndPoint);
+        var commands = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        proxy.SetBehavior(DelegateBehavior.OnRequests(context => commands.Enqueue(context.Command)));
+
+        await client.SendAllAsync(PostgresWire.Extended("select 11", 'H'));
+        var answers = await PostgresWire.ReadUntilAsync(client, 'C');
+        await client.SendAllAsync(PostgresWire.Message('S', []));
+        var ready = await PostgresWire.ReadUntilReadyAsync(client);
+
+        Assert.Equal(['1', '2', 'T', 'D', 'C'], answers.Select(m => m.Type));
+        Assert.Equal("11", PostgresWire.FirstValue(answers[3].Body));
+        Assert.Equal(['Z'], ready.Select(m => m.Type));
+        Assert.Equal(["Parse", "Sync"], commands);
+    }
+
+    [Fact]
+    public async Task Flush_ErrorInPlaceOfAFlushBatch_IsAnErrorAloneAndTheBatchUpToTheSyncIsSkipped()
+    {
+        await using var proxy = await LoopbackProxy.StartAsync(Postgres(), postgres.EndPoint);
+        using var client = await PostgresWire.ConnectAsync(proxy.EndPoint);
+        proxy.SetBehavior(DelegateBehavior.OnRequests(context => context.Command == "Parse" ? context.ReplyWithErrorAsync() : ValueTask.CompletedTask));
+
+        await client.SendAllAsync(PostgresWire.Extended("select 12", 'H'));
+        var error = await PostgresWire.ReadUntilAsync(client, 'E');
+
+        // As a backend after an error: what follows up to the Sync is skipped, the Sync answered.
+        await client.SendAllAsync(PostgresWire.Extended("select 13", 'S'));
+        var ready = await PostgresWire.ReadUntilReadyAsync(client);
+        proxy.ClearBehaviors();
+        await client.SendAllAsync(PostgresWire.Query("select 14"));
+        var after = await PostgresWire.ReadUntilReadyAsync(client);
+
+        Assert.Equal(['E'], error.Select(m => m.Type));
+        Assert.Equal("57P01", PostgresWire.Field(error[0].Body, 'C'));
+        Assert.Equal(['Z'], ready.Select(m => m.Type));
+        Assert.Equal("14", PostgresWire.FirstValue(after.Single(m => m.Type == 'D').Body));
+    }
+
+    [Fact]
+    public async Task Cancel_NpgsqlCancelsALongQueryThroughTheProxy_AndTheConnectionGoesOn()
+    {
+        await using var proxy = await LoopbackProxy.StartAsync(Postgres(), postgres.EndPoint);
+        proxy.SetBehavior(new DelegateBehavior());
+        await using var connection = new NpgsqlConnection(PostgresServer.ConnectionString(proxy.EndPoint));
+        await connection.OpenAsync();
+        await using var sleep = new NpgsqlCommand("select pg_sleep(30)", connection);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        // Npgsql sends a CancelRequest on a new connection, through the proxy; the backend ends the query.
+        var clock = Stopwatch.StartNew();
+        var canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sleep.ExecuteNonQueryAsync(cancel.Token));
+
+        Assert.Equal("57014", Assert.IsType<PostgresException>(canceled.InnerException).SqlState);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"The cancel took {clock.Elapsed}.");
+        Assert.Equal(15, await ScalarAsync(connection, "select 15"));
+    }
+
+    [Fact]
     public async Task Delay_EightNpgsqlQueries_AreEachDelayedOnce()
     {
         const int Queries = 8;

@@ -23,6 +23,13 @@ internal static class PostgresWire
         return message;
     }
 
+    /// <summary>The extended-query messages that run <paramref name="sql"/> (unnamed statement and portal), ending with <paramref name="end"/> ('S' or 'H').</summary>
+    public static byte[] Extended(string sql, char end) =>
+    [
+        .. Message('P', Encoding.UTF8.GetBytes($"\0{sql}\0\0\0")), .. Message('B', new byte[8]), .. Message('D', "P\0"u8),
+        .. Message('E', new byte[5]), .. Message(end, []),
+    ];
+
     /// <summary>A simple-query message.</summary>
     public static byte[] Query(string sql) => Message('Q', Encoding.UTF8.GetBytes(sql + "\0"));
 
@@ -55,7 +62,10 @@ internal static class PostgresWire
     }
 
     /// <summary>Reads whole backend messages up to and including the next ReadyForQuery.</summary>
-    public static async Task<List<(char Type, byte[] Body)>> ReadUntilReadyAsync(Socket socket)
+    public static Task<List<(char Type, byte[] Body)>> ReadUntilReadyAsync(Socket socket) => ReadUntilAsync(socket, 'Z');
+
+    /// <summary>Reads whole backend messages up to and including the next one of type <paramref name="last"/>.</summary>
+    public static async Task<List<(char Type, byte[] Body)>> ReadUntilAsync(Socket socket, char last)
     {
         var messages = new List<(char Type, byte[] Body)>();
         while (true)
@@ -64,7 +74,7 @@ internal static class PostgresWire
             var length = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(1));
             var body = length > 4 ? await socket.ReceiveExactlyAsync(length - 4) : [];
             messages.Add(((char)header[0], body));
-            if (header[0] == (byte)'Z')
+            if (header[0] == (byte)last)
             {
                 return messages;
             }
