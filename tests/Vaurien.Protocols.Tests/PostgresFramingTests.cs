@@ -212,18 +212,5 @@ public sealed class PostgresFramingTests
         return bytes.Take(keep).ToArray();
     }
 
-    private static async Task<long> DrainAsync(PipeReader reader)
-    {
-        long total = 0;
-        while (true)
-        {
-            var result = await reader.ReadAsync();
-            total += result.Buffer.Length;
-            reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
-            {
-                return total;
-            }
-        }
-    }
+    private static async Task<long> DrainAsync(PipeReader reader) => (await ReadAllAsync(reader)).Length;
 }

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using Npgsql;
 using NpgsqlTypes;
 using Vaurien.Behaviors;
@@ -21,12 +23,7 @@ public sealed class PostgresTests(PostgresServer postgres) : IClassFixture<Postg
     public async Task Relay_PsqlTenThousandRows_OutputIsByteIdenticalToTheDirectConnection(bool framed)
     {
         await using var proxy = await LoopbackProxy.StartAsync(Postgres(), postgres.EndPoint);
-        var exchanges = 0;
-        if (framed)
-        {
-            // A behavior that does nothing still makes every request an exchange: the framed path.
-            proxy.SetBehavior(DelegateBehavior.OnRequests(_ => Interlocked.Increment(ref exchanges)));
-        }
+        var exchanges = RecordRequests(proxy, framed);
 
         const string Sql = "select i, md5(i::text), repeat('x', i % 50) from generate_series(1, 10000) as i";
 
@@ -37,7 +34,7 @@ public sealed class PostgresTests(PostgresServer postgres) : IClassFixture<Postg
         Assert.Equal(0, proxied.ExitCode);
         Assert.Equal(10000, Encoding.UTF8.GetString(proxied.Output).Count(c => c == '\n'));
         Assert.True(direct.Output.AsSpan().SequenceEqual(proxied.Output), "psql's output through the proxy differs from the direct one.");
-        Assert.Equal(framed ? 1 : 0, Volatile.Read(ref exchanges));
+        Assert.Equal(framed ? 1 : 0, exchanges.Count);
     }
 
     [Theory]
@@ -46,11 +43,7 @@ public sealed class PostgresTests(PostgresServer postgres) : IClassFixture<Postg
     public async Task Relay_NpgsqlPreparedStatementAndCopy_ResultsAreIdenticalToTheDirectConnection(bool framed)
     {
         await using var proxy = await LoopbackProxy.StartAsync(Postgres(), postgres.EndPoint);
-        var exchanges = 0;
-        if (framed)
-        {
-            proxy.SetBehavior(DelegateBehavior.OnRequests(_ => Interlocked.Increment(ref exchanges)));
-        }
+        var exchanges = RecordRequests(proxy, framed);
 
         var direct = await NpgsqlWorkloadAsync(postgres.EndPoint);
         var proxied = await NpgsqlWorkloadAsync(proxy.EndPoint);
@@ -61,7 +54,7 @@ public sealed class PostgresTests(PostgresServer postgres) : IClassFixture<Postg
         if (framed)
         {
             // Every command, the COPYs included, was a request of its own.
-            Assert.InRange(Volatile.Read(ref exchanges), 7, 1000);
+            Assert.InRange(exchanges.Count, 7, 1000);
         }
     }
 
@@ -156,8 +149,7 @@ public sealed class PostgresTests(PostgresServer postgres) : IClassFixture<Postg
         await using var proxy = await LoopbackProxy.StartAsync(Postgres(), postgres.EndPoint);
         await using var connection = new NpgsqlConnection(PostgresServer.ConnectionString(proxy.EndPoint));
         await connection.OpenAsync();
-        var commands = new System.Collections.Concurrent.ConcurrentQueue<string?>();
-        proxy.SetBehavior(DelegateBehavior.OnRequests(context => commands.Enqueue(context.Command)));
+        var commands = RecordRequests(proxy);
 
         for (var i = 0; i < 3; i++)
         {
@@ -177,8 +169,7 @@ public sealed class PostgresTests(PostgresServer postgres) : IClassFixture<Postg
     {
         await using var proxy = await LoopbackProxy.StartAsync(Postgres(), postgres.EndPoint);
         using var client = await PostgresWire.ConnectAsync(proxy.EndPoint);
-        var commands = new System.Collections.Concurrent.ConcurrentQueue<string?>();
-        proxy.SetBehavior(DelegateBehavior.OnRequests(context => commands.Enqueue(context.Command)));
+        var commands = RecordRequests(proxy);
 
         await client.SendAllAsync(PostgresWire.Extended("select 11", 'H'));
         var answers = await PostgresWire.ReadUntilAsync(client, 'C');
@@ -231,6 +222,27 @@ public sealed class PostgresTests(PostgresServer postgres) : IClassFixture<Postg
         Assert.Equal("57014", Assert.IsType<PostgresException>(canceled.InnerException).SqlState);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"The cancel took {clock.Elapsed}.");
         Assert.Equal(15, await ScalarAsync(connection, "select 15"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task HalfClose_ClientFinAfterItsQueries_AnswersArriveThenTheFin(bool framed)
+    {
+        await using var proxy = await LoopbackProxy.StartAsync(Postgres(), postgres.EndPoint);
+        using var client = await PostgresWire.ConnectAsync(proxy.EndPoint);
+        var exchanges = RecordRequests(proxy, framed);
+        byte[] queries = [.. PostgresWire.Query("select pg_sleep(0.1), 21"), .. PostgresWire.Query("select 22")];
+
+        await client.SendAllAsync(queries);
+        client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        var answers = await client.ReceiveToEndAsync();
+
+        // Two answers, each up to its ReadyForQuery ('Z', length 5, status 'I'), then the end of the stream.
+        Assert.Equal(2, Regex.Count(Encoding.Latin1.GetString(answers), "Z\0\0\0\u0005I"));
+        Assert.EndsWith("Z\0\0\0\u0005I", Encoding.Latin1.GetString(answers));
+        Assert.Contains("22", Encoding.Latin1.GetString(answers));
+        Assert.Equal(framed ? 2 : 0, exchanges.Count);
     }
 
     [Fact]
@@ -339,6 +351,19 @@ public sealed class PostgresTests(PostgresServer postgres) : IClassFixture<Postg
         using var other = await PostgresWire.ConnectAsync(proxy.EndPoint);
         await other.SendAllAsync(PostgresWire.Query("select 5"));
         Assert.Equal("5", PostgresWire.FirstValue((await PostgresWire.ReadUntilReadyAsync(other)).Single(m => m.Type == 'D').Body));
+    }
+
+    // A behavior that only records each request's command still makes every request an exchange: the framed path.
+    // Without framed, the proxy stays in pass-through and nothing is recorded.
+    private static ConcurrentQueue<string?> RecordRequests(LoopbackProxy proxy, bool framed = true)
+    {
+        var commands = new ConcurrentQueue<string?>();
+        if (framed)
+        {
+            proxy.SetBehavior(DelegateBehavior.OnRequests(context => commands.Enqueue(context.Command)));
+        }
+
+        return commands;
     }
 
     private static async Task<int> ScalarAsync(NpgsqlConnection connection, string sql)
