@@ -10,6 +10,8 @@ namespace Vaurien.Protocols.Tests;
 /// A real PostgreSQL 15 (from scripts/install-test-deps.sh) on 127.0.0.1 and a free port, with trust authentication
 /// and a throwaway data directory; killed by its process id on dispose. PostgreSQL refuses to run as root, so initdb
 /// and the server run as the package's postgres user through setpriv, which execs: the process id is the server's.
+/// TLS is on, with a self-signed certificate made for the run, so that clients choose: the tests' clients disable it
+/// unless a test is about encrypted sessions.
 /// </summary>
 public sealed class PostgresServer : IAsyncLifetime
 {
@@ -21,12 +23,16 @@ public sealed class PostgresServer : IAsyncLifetime
 
     /// <summary>An Npgsql connection string to <paramref name="endPoint"/> (the server or a proxy), without pooling.</summary>
     public static string ConnectionString(IPEndPoint endPoint) =>
-        $"Host=127.0.0.1;Port={endPoint.Port};Username=postgres;Database=postgres;Pooling=false;Timeout=15;Command Timeout=15";
+        $"Host=127.0.0.1;Port={endPoint.Port};Username=postgres;Database=postgres;Pooling=false;Timeout=15;Command Timeout=15;SSL Mode=Disable";
 
     public async Task InitializeAsync()
     {
         var directory = ServerProcess.NewDirectory("postgres");
         var data = Path.Combine(directory, "data");
+        var certificate = Path.Combine(directory, "server.crt");
+        var key = Path.Combine(directory, "server.key");
+        await RunAsync("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1", "-subj", "/CN=127.0.0.1");
+        await RunAsync("chmod", "600", key);
         await RunAsync("chown", "-R", "postgres", directory);
         await RunAsync("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", Bin + "initdb", "-D", data, "-U", "postgres", "--auth=trust", "--no-sync");
         _server = await ServerProcess.StartAsync(
@@ -35,6 +41,7 @@ public sealed class PostgresServer : IAsyncLifetime
             [
                 "--reuid=postgres", "--regid=postgres", "--init-groups", Bin + "postgres", "-D", data, "-p", port.ToString(), "-k", dir,
                 "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "shared_buffers=16MB",
+                "-c", "ssl=on", "-c", $"ssl_cert_file={certificate}", "-c", $"ssl_key_file={key}",
             ],
             directory,
             ready: StartsSessionAsync);

@@ -58,6 +58,25 @@ public sealed class PostgresTests(PostgresServer postgres) : IClassFixture<Postg
         }
     }
 
+    [Theory]
+    [InlineData("prefer")]
+    [InlineData("require")]
+    public async Task Tls_PsqlOverTls_IsRelayedUnframedAndWorks(string sslMode)
+    {
+        await using var proxy = await LoopbackProxy.StartAsync(Postgres(), postgres.EndPoint);
+        var exchanges = RecordRequests(proxy);
+        const string Sql = "select ssl, version from pg_stat_ssl where pid = pg_backend_pid()";
+
+        var direct = await PsqlWithSslAsync(postgres.EndPoint, sslMode, "-c", Sql);
+        var proxied = await PsqlWithSslAsync(proxy.EndPoint, sslMode, "-c", Sql);
+
+        // The SSLRequest's 'S' turns the rest of the connection into TLS, which the proxy relays as it is.
+        Assert.Equal(0, proxied.ExitCode);
+        Assert.StartsWith("t|TLS", Encoding.UTF8.GetString(proxied.Output));
+        Assert.Equal(direct.Output, proxied.Output);
+        Assert.Empty(exchanges);
+    }
+
     [Fact]
     public async Task Error_Psql_PrintsTheServerErrorAndExitsNonZero()
     {
@@ -420,7 +439,11 @@ public sealed class PostgresTests(PostgresServer postgres) : IClassFixture<Postg
         return transcript.ToString();
     }
 
-    private static async Task<(int ExitCode, byte[] Output, string Errors)> PsqlAsync(IPEndPoint endPoint, params string[] arguments)
+    private static Task<(int ExitCode, byte[] Output, string Errors)> PsqlAsync(IPEndPoint endPoint, params string[] arguments) =>
+        PsqlWithSslAsync(endPoint, "disable", arguments);
+
+    // psql with PGSSLMODE sslMode: the server offers TLS, and most tests want the protocol in clear.
+    private static async Task<(int ExitCode, byte[] Output, string Errors)> PsqlWithSslAsync(IPEndPoint endPoint, string sslMode, params string[] arguments)
     {
         var start = new ProcessStartInfo("psql") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { "-h", "127.0.0.1", "-p", endPoint.Port.ToString(), "-U", "postgres", "-d", "postgres", "-X", "-A", "-t" }.Concat(arguments))
@@ -429,6 +452,7 @@ public sealed class PostgresTests(PostgresServer postgres) : IClassFixture<Postg
         }
 
         start.Environment["PGCONNECT_TIMEOUT"] = "10";
+        start.Environment["PGSSLMODE"] = sslMode;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("psql did not start.");
         using var cts = new CancellationTokenSource(TestTimeouts.Network);
         using var output = new MemoryStream();
