@@ -33,6 +33,9 @@ namespace Vaurien.Protocols;
 [ExportProtocol("postgres", Description = "PostgreSQL protocol v3: a Query, a FunctionCall or an extended-query batch up to its Sync is one exchange, answered up to ReadyForQuery; errors are ErrorResponses.")]
 internal sealed class Postgres : Protocol<PostgresOptions>
 {
+    // A Sync message: its type and a length of 4 (the length itself), no body.
+    private const int SyncLength = 5;
+
     // Keys this protocol's per-connection state in ConnectionInfo.Items.
     private static readonly object SessionKey = new();
 
@@ -179,7 +182,7 @@ internal sealed class Postgres : Protocol<PostgresOptions>
                 // Only the Sync itself reaches the backend: its ReadyForQuery ends the failed batch.
                 skipToSync = false;
                 session.Sent(null);
-                Relay.Write(output, data.Slice(data.Length - 5));
+                Relay.Write(output, data.Slice(data.Length - SyncLength));
                 requests.Consume();
                 unflushed = true;
                 continue;
