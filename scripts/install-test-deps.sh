@@ -17,6 +17,8 @@ packages=(
   mariadb-client
   # postgresql: the postgres protocol's tests run a throwaway cluster (initdb, postgres) and psql.
   postgresql
+  # openssl: the postgres tests make a throwaway TLS certificate to show TLS is relayed untouched.
+  openssl
   # python3-aiosmtpd: the smtp protocol's backend (/usr/bin/python3 -m aiosmtpd), and smtplib as a client.
   python3-aiosmtpd
 )
