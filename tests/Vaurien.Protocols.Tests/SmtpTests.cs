@@ -5,10 +5,11 @@ using System.Net.Sockets;
 using System.Text;
 using Vaurien.Behaviors;
 using Vaurien.Testing.Network;
+using Xunit.Abstractions;
 
 namespace Vaurien.Protocols.Tests;
 
-public sealed class SmtpTests(SmtpServer smtp) : IClassFixture<SmtpServer>
+public sealed class SmtpTests(SmtpServer smtp, ITestOutputHelper output) : IClassFixture<SmtpServer>
 {
     // Sends the message file given as argv[3] with smtplib and prints "sent", or the SMTP error it raised.
     private const string SendWithSmtplib = """
@@ -94,10 +95,12 @@ public sealed class SmtpTests(SmtpServer smtp) : IClassFixture<SmtpServer>
         proxy.SetBehavior(error, new ErrorOptions());
 
         var thrown = await Assert.ThrowsAsync<SmtpException>(() => SendWithSmtpClientAsync(proxy.EndPoint, "hello\r\n"));
+        output.WriteLine($"SmtpClient: {thrown.GetType().Name} {(int)thrown.StatusCode}: {thrown.Message}");
         Assert.Equal((SmtpStatusCode)451, thrown.StatusCode);
         Assert.Contains("4.3.0 Vaurien injected error", thrown.Message);
 
         var printed = await RunSmtplibAsync(proxy.EndPoint, "Subject: x\r\n\r\nhello\r\n");
+        output.WriteLine($"smtplib: {printed}");
         Assert.Equal("SMTPHeloError 451 4.3.0 Vaurien injected error", printed);
 
         // On one raw connection: the error takes MAIL's place, the server never saw it, the session goes on.
