@@ -23,27 +23,18 @@ public sealed class SmtpFramingTests
         var random = new Random(20261122);
         for (var round = 0; round < 4000; round++)
         {
-            var options = new SmtpOptions { MaxLine = 512, Buffer = 512 };
+            var options = new SmtpOptions { MaxLine = 512 + random.Next(512), Buffer = 512 };
             var connection = new InMemoryConnection(options, passThrough: random.Next(2) == 0) { AnswerEvery = random.Next(4) };
-            var fromClient = Garbage(random);
+            var fromClient = FramingFuzz.Garbage(random, Fragments, 16);
+
             // Mostly after a real greeting, so that the session gets past it.
-            var fromBackend = random.Next(4) == 0 ? Garbage(random) : [.. "220 hi\r\n"u8, .. Garbage(random)];
+            var fromBackend = random.Next(4) == 0 ? FramingFuzz.Garbage(random, Fragments, 16) : [.. "220 hi\r\n"u8, .. FramingFuzz.Garbage(random, Fragments, 16)];
 
-            var clientGot = DrainAsync(connection.ToClient);
-            var backendGot = DrainAsync(connection.ToBackend);
-            await connection.FromClient.WriteAsync(fromClient);
-            await connection.FromClient.CompleteAsync();
-            await connection.FromBackend.WriteAsync(fromBackend);
-            await connection.FromBackend.CompleteAsync();
-
-            // Returning is the clean close; an exception or a hang fails the round.
-            await Protocol.RunAsync(connection).WaitAsync(TestTimeouts.Network);
-            await ((IDuplexPipe)connection.Client).Output.CompleteAsync();
-            await ((IDuplexPipe)connection.Backend).Output.CompleteAsync();
+            var (toClient, toBackend) = await FramingFuzz.RunAsync(Protocol, connection, fromClient, fromBackend, clientPiece: 1 + random.Next(64));
 
             // Only an answered BDAT adds bytes of the proxy's own: the RSET that cancels the earlier chunks.
-            Assert.InRange(await backendGot.WaitAsync(TestTimeouts.Network), 0, fromClient.Length + ("RSET\r\n".Length * connection.Exchanges));
-            Assert.InRange(await clientGot.WaitAsync(TestTimeouts.Network), 0, fromBackend.Length);
+            Assert.InRange(toBackend.Length, 0, fromClient.Length + ("RSET\r\n".Length * connection.Exchanges));
+            Assert.InRange(toClient.Length, 0, fromBackend.Length);
         }
     }
 
@@ -51,28 +42,28 @@ public sealed class SmtpFramingTests
     public async Task Data_BodySentByteByByte_IsPartOfOneExchangeAndReachesTheBackendUnchanged()
     {
         // Dot-stuffed lines, a bare-LF "." (not an end for the server either) and then the real end, CRLF.CRLF.
-        var client = "EHLO x\r\nDATA\r\nSubject: s\r\n\r\n..stuffed\r\n.x\r\nabc\n.\nstill body\r\n\r\n.\r\nNOOP\r\n";
-        var backend = "220 hi\r\n250-hello\r\n250 PIPELINING\r\n354 go ahead\r\n250 stored\r\n250 OK\r\n";
-
-        var run = await RunAsync(new InMemoryConnection(new SmtpOptions(), passThrough: false), client, backend, piece: 1);
-
-        Assert.Equal(3, run.Exchanges);
-        Assert.Equal(client, run.ToBackend);
-        Assert.Equal(backend, run.ToClient);
+        await AssertRelayedUnchangedAsync(
+            "EHLO x\r\nDATA\r\nSubject: s\r\n\r\n..stuffed\r\n.x\r\nabc\n.\nstill body\r\n\r\n.\r\nNOOP\r\n",
+            "220 hi\r\n250-hello\r\n250 PIPELINING\r\n354 go ahead\r\n250 stored\r\n250 OK\r\n",
+            piece: 1,
+            exchanges: 3);
     }
 
     [Fact]
-    public async Task Bdat_ChunkThatLooksLikeCommands_IsStreamedAsPartOfItsExchange()
-    {
-        var client = "BDAT 12\r\nQUIT\r\nNOOP\r\nBDAT 0 LAST\r\nNOOP\r\n";
-        var backend = "220 hi\r\n250 12 octets\r\n250 done\r\n250 OK\r\n";
+    public async Task Bdat_ChunkThatLooksLikeCommands_IsStreamedAsPartOfItsExchange() =>
+        await AssertRelayedUnchangedAsync("BDAT 12\r\nQUIT\r\nNOOP\r\nBDAT 0 LAST\r\nNOOP\r\n", "220 hi\r\n250 12 octets\r\n250 done\r\n250 OK\r\n", piece: 5, exchanges: 3);
 
-        var run = await RunAsync(new InMemoryConnection(new SmtpOptions(), passThrough: false), client, backend, piece: 5);
+    [Fact]
+    public async Task Auth_ChallengesAndAnswers_ArePartOfTheAuthExchange() =>
+        await AssertRelayedUnchangedAsync(
+            "AUTH LOGIN\r\ndXNlcg==\r\ncGFzcw==\r\nNOOP\r\n",
+            "220 hi\r\n334 VXNlcm5hbWU6\r\n334 UGFzc3dvcmQ6\r\n235 2.7.0 Authentication successful\r\n250 OK\r\n",
+            piece: 4,
+            exchanges: 2);
 
-        Assert.Equal(3, run.Exchanges);
-        Assert.Equal(client, run.ToBackend);
-        Assert.Equal(backend, run.ToClient);
-    }
+    [Fact]
+    public async Task StartTls_AfterTheServersGoAhead_TheRestIsRelayedUnframed() =>
+        await AssertRelayedUnchangedAsync("STARTTLS\r\n\u0016\u0003\u0001 not a command\n", "220 hi\r\n220 2.0.0 Ready to start TLS\r\n\u0016\u0003\u0003 not a reply", piece: 7, exchanges: 1);
 
     [Fact]
     public async Task Bdat_AnsweredAfterAnEarlierChunk_DropsItsChunkAndResetsTheServersTransaction()
@@ -80,37 +71,12 @@ public sealed class SmtpFramingTests
         // Every second exchange is answered (InMemoryConnection writes nothing for it): the BDAT LAST.
         var connection = new InMemoryConnection(new SmtpOptions(), passThrough: false) { AnswerEvery = 2 };
 
-        var run = await RunAsync(connection, "BDAT 5\r\nhelloBDAT 5 LAST\r\nworldNOOP\r\n", "220 hi\r\n250 5 octets\r\n250 reset\r\n250 OK\r\n", piece: 3);
+        var (toClient, toBackend) = await FramingFuzz.RunAsync(
+            Protocol, connection, "BDAT 5\r\nhelloBDAT 5 LAST\r\nworldNOOP\r\n"u8.ToArray(), "220 hi\r\n250 5 octets\r\n250 reset\r\n250 OK\r\n"u8.ToArray(), clientPiece: 3);
 
-        Assert.Equal(3, run.Exchanges);
-        Assert.Equal("BDAT 5\r\nhelloRSET\r\nNOOP\r\n", run.ToBackend);
-        Assert.Equal("220 hi\r\n250 5 octets\r\n250 OK\r\n", run.ToClient);
-    }
-
-    [Fact]
-    public async Task Auth_ChallengesAndAnswers_ArePartOfTheAuthExchange()
-    {
-        var client = "AUTH LOGIN\r\ndXNlcg==\r\ncGFzcw==\r\nNOOP\r\n";
-        var backend = "220 hi\r\n334 VXNlcm5hbWU6\r\n334 UGFzc3dvcmQ6\r\n235 2.7.0 Authentication successful\r\n250 OK\r\n";
-
-        var run = await RunAsync(new InMemoryConnection(new SmtpOptions(), passThrough: false), client, backend, piece: 4);
-
-        Assert.Equal(2, run.Exchanges);
-        Assert.Equal(client, run.ToBackend);
-        Assert.Equal(backend, run.ToClient);
-    }
-
-    [Fact]
-    public async Task StartTls_AfterTheServersGoAhead_TheRestIsRelayedUnframed()
-    {
-        var client = "STARTTLS\r\n\u0016\u0003\u0001 not a command\n";
-        var backend = "220 hi\r\n220 2.0.0 Ready to start TLS\r\n\u0016\u0003\u0003 not a reply";
-
-        var run = await RunAsync(new InMemoryConnection(new SmtpOptions(), passThrough: false), client, backend, piece: 7);
-
-        Assert.Equal(1, run.Exchanges);
-        Assert.Equal(client, run.ToBackend);
-        Assert.Equal(backend, run.ToClient);
+        Assert.Equal(3, connection.Exchanges);
+        Assert.Equal("BDAT 5\r\nhelloRSET\r\nNOOP\r\n", Encoding.ASCII.GetString(toBackend));
+        Assert.Equal("220 hi\r\n250 5 octets\r\n250 OK\r\n", Encoding.ASCII.GetString(toClient));
     }
 
     [Theory]
@@ -121,8 +87,8 @@ public sealed class SmtpFramingTests
     public async Task Line_BeyondMaxLine_ClosesWithoutWaitingForTheRest(bool fromClient, bool passThrough)
     {
         var connection = new InMemoryConnection(new SmtpOptions { MaxLine = 1024, Buffer = 512 }, passThrough);
-        var clientGot = DrainAsync(connection.ToClient);
-        var backendGot = DrainAsync(connection.ToBackend);
+        var clientGot = FramingFuzz.ReadAllAsync(connection.ToClient);
+        var backendGot = FramingFuzz.ReadAllAsync(connection.ToBackend);
 
         // Neither stream ends: only the line's length can end the connection.
         var run = Protocol.RunAsync(connection);
@@ -140,84 +106,19 @@ public sealed class SmtpFramingTests
         await ((IDuplexPipe)connection.Client).Output.CompleteAsync();
         await ((IDuplexPipe)connection.Backend).Output.CompleteAsync();
 
-        Assert.Equal(fromClient ? 8 : 0, await clientGot.WaitAsync(TestTimeouts.Network));
-        Assert.Equal(0, await backendGot.WaitAsync(TestTimeouts.Network));
+        Assert.Equal(fromClient ? "220 hi\r\n" : "", Encoding.ASCII.GetString(await clientGot.WaitAsync(TestTimeouts.Network)));
+        Assert.Empty(await backendGot.WaitAsync(TestTimeouts.Network));
     }
 
-    // Feeds the backend's bytes, then the client's in pieces of the given size while the protocol runs.
-    private static async Task<(string ToClient, string ToBackend, int Exchanges)> RunAsync(InMemoryConnection connection, string client, string backend, int piece)
+    // Every exchange forwarded: both sides get exactly what the other sent, in the expected number of exchanges.
+    private static async Task AssertRelayedUnchangedAsync(string client, string backend, int piece, int exchanges)
     {
-        var clientGot = ReadAllAsync(connection.ToClient);
-        var backendGot = ReadAllAsync(connection.ToBackend);
-        await connection.FromBackend.WriteAsync(Encoding.Latin1.GetBytes(backend));
-        await connection.FromBackend.CompleteAsync();
-        var run = Protocol.RunAsync(connection);
-        var bytes = Encoding.Latin1.GetBytes(client);
-        for (var i = 0; i < bytes.Length; i += piece)
-        {
-            await connection.FromClient.WriteAsync(bytes.AsMemory(i, Math.Min(piece, bytes.Length - i)));
-        }
+        var connection = new InMemoryConnection(new SmtpOptions(), passThrough: false);
 
-        await connection.FromClient.CompleteAsync();
-        await run.WaitAsync(TestTimeouts.Network);
-        await ((IDuplexPipe)connection.Client).Output.CompleteAsync();
-        await ((IDuplexPipe)connection.Backend).Output.CompleteAsync();
-        return (Encoding.Latin1.GetString(await clientGot.WaitAsync(TestTimeouts.Network)), Encoding.Latin1.GetString(await backendGot.WaitAsync(TestTimeouts.Network)), connection.Exchanges);
-    }
+        var (toClient, toBackend) = await FramingFuzz.RunAsync(Protocol, connection, Encoding.Latin1.GetBytes(client), Encoding.Latin1.GetBytes(backend), piece);
 
-    private static byte[] Garbage(Random random)
-    {
-        var bytes = new List<byte>();
-        var parts = random.Next(0, 16);
-        for (var i = 0; i < parts; i++)
-        {
-            if (random.Next(4) == 0)
-            {
-                var noise = new byte[random.Next(1, 64)];
-                random.NextBytes(noise);
-                bytes.AddRange(noise);
-            }
-            else
-            {
-                bytes.AddRange(Encoding.ASCII.GetBytes(Fragments[random.Next(Fragments.Length)]));
-            }
-        }
-
-        // Truncated anywhere, as a stream cut short would be.
-        return bytes.Take(random.Next(bytes.Count + 1)).ToArray();
-    }
-
-    private static async Task<long> DrainAsync(PipeReader reader)
-    {
-        long total = 0;
-        while (true)
-        {
-            var result = await reader.ReadAsync();
-            total += result.Buffer.Length;
-            reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
-            {
-                return total;
-            }
-        }
-    }
-
-    private static async Task<byte[]> ReadAllAsync(PipeReader reader)
-    {
-        var all = new MemoryStream();
-        while (true)
-        {
-            var result = await reader.ReadAsync();
-            foreach (var segment in result.Buffer)
-            {
-                all.Write(segment.Span);
-            }
-
-            reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
-            {
-                return all.ToArray();
-            }
-        }
+        Assert.Equal(exchanges, connection.Exchanges);
+        Assert.Equal(client, Encoding.Latin1.GetString(toBackend));
+        Assert.Equal(backend, Encoding.Latin1.GetString(toClient));
     }
 }

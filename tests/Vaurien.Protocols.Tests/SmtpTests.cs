@@ -32,12 +32,7 @@ public sealed class SmtpTests(SmtpServer smtp, ITestOutputHelper output) : IClas
     [InlineData(true)]
     public async Task Relay_MebibyteMessagesWithDotLines_StoredBodiesAreByteIdenticalToTheDirectOnes(bool framed)
     {
-        await using var proxy = await LoopbackProxy.StartAsync(Smtp(), smtp.EndPoint);
-        if (framed)
-        {
-            // A behavior that does nothing still makes every command an exchange: the framed path.
-            proxy.SetBehavior(new DelegateBehavior());
-        }
+        await using var proxy = await StartProxyAsync(framed);
 
         var body = DottedBody();
 
@@ -59,11 +54,7 @@ public sealed class SmtpTests(SmtpServer smtp, ITestOutputHelper output) : IClas
     [InlineData(true)]
     public async Task Relay_PipelinedSessionAndQuit_RepliesAreByteIdenticalToTheDirectConnection(bool framed)
     {
-        await using var proxy = await LoopbackProxy.StartAsync(Smtp(), smtp.EndPoint);
-        if (framed)
-        {
-            proxy.SetBehavior(new DelegateBehavior());
-        }
+        await using var proxy = await StartProxyAsync(framed);
 
         var direct = await PipelinedSessionAsync(smtp.EndPoint);
         var proxied = await PipelinedSessionAsync(proxy.EndPoint);
@@ -185,12 +176,25 @@ public sealed class SmtpTests(SmtpServer smtp, ITestOutputHelper output) : IClas
 
         await dialog.SendAsync("NOOP " + new string('a', 4096) + (endsWithLineFeed ? "\r\n" : ""));
 
+        // The end of stream with nothing before it: a FIN (a reset would throw a SocketException instead).
         var closed = await Assert.ThrowsAsync<EndOfStreamException>(() => dialog.ReplyAsync());
         Assert.Contains("received \"\"", closed.Message);
 
         // The proxy still serves the next client.
         using var next = await SmtpDialog.ConnectAsync(proxy.EndPoint);
         Assert.Equal("250 OK\r\n", await next.CommandAsync("NOOP"));
+    }
+
+    // Pass-through (the fast path), or every command an exchange through a behavior that does nothing.
+    private async Task<LoopbackProxy> StartProxyAsync(bool framed)
+    {
+        var proxy = await LoopbackProxy.StartAsync(Smtp(), smtp.EndPoint);
+        if (framed)
+        {
+            proxy.SetBehavior(new DelegateBehavior());
+        }
+
+        return proxy;
     }
 
     // EHLO, MAIL, RCPT and DATA in one send (RFC 2920), then the body, then QUIT; everything the client receives.
