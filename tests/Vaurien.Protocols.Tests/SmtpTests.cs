@@ -111,6 +111,27 @@ public sealed class SmtpTests(SmtpServer smtp, ITestOutputHelper output) : IClas
     }
 
     [Fact]
+    public async Task Error_InPlaceOfData_NoBodyFollowsAndTheServerKeepsTheTransaction()
+    {
+        await using var proxy = await LoopbackProxy.StartAsync(Smtp(), smtp.EndPoint);
+        using var dialog = await SmtpDialog.ConnectAsync(proxy.EndPoint);
+        Assert.StartsWith("250", await dialog.CommandAsync("EHLO client.example"));
+        Assert.Equal("250 OK\r\n", await dialog.CommandAsync("MAIL FROM:<a@example.com>"));
+        Assert.Equal("250 OK\r\n", await dialog.CommandAsync("RCPT TO:<b@example.com>"));
+
+        proxy.SetBehavior(Exports.Behavior(typeof(ErrorOptions).Assembly, "error"), new ErrorOptions());
+        Assert.Equal("451 4.3.0 Vaurien injected error\r\n", await dialog.CommandAsync("DATA"));
+        proxy.ClearBehaviors();
+
+        // The server never saw DATA: it still reads commands, and its envelope is the client's.
+        Assert.Equal("250 OK\r\n", await dialog.CommandAsync("NOOP"));
+        Assert.StartsWith("354", await dialog.CommandAsync("DATA"));
+        var token = Guid.NewGuid().ToString("N");
+        Assert.Equal("250 OK\r\n", await dialog.CommandAsync($"Subject: {token}\r\n\r\nsecond try\r\n."));
+        Assert.Equal("second try\n", Encoding.ASCII.GetString(smtp.StoredBody(token)));
+    }
+
+    [Fact]
     public async Task Error_CodeOption_SmtplibRaisesSenderRefusedWithThatCode()
     {
         var options = new LoopbackProxyOptions { ProtocolOptions = new SmtpOptions { ErrorCode = 550, ErrorMessage = "5.7.1 go away" } };
