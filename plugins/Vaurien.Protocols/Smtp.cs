@@ -22,7 +22,9 @@ namespace Vaurien.Protocols;
 /// client's answers belong to AUTH's exchange. After STARTTLS's 220 or QUIT's 221 the rest goes through unframed.
 /// An error in place of MAIL or RCPT leaves the server as if the command had failed, as the client believes.
 /// A line (or reply) longer than <c>max_line</c>, or a reply that is not SMTP, closes the connection (FIN).
-/// Half-close: the client's end of stream goes to the backend after the reply in flight, and the backend's
+/// In pass-through (only <c>dummy</c> set) pipelined one-line commands go on together and their replies follow in
+/// order, as with redis; DATA, BDAT, AUTH, STARTTLS and QUIT still wait for the replies before them.
+/// Half-close: the client's end of stream goes to the backend after the replies in flight, and the backend's
 /// remaining bytes follow until its own end. A body ends where the server's does, at a "." line after a CRLF; a
 /// server that also ends one at a bare LF would get out of step with the proxy (and is open to SMTP smuggling).
 /// </remarks>

@@ -15,8 +15,12 @@ namespace Vaurien.Protocols;
 /// </remarks>
 internal sealed class SmtpSession
 {
+    // Pass-through commands held before their replies are relayed: bounds what waits in the server's output.
+    private const int MaxPending = 128;
+
     private readonly ProtocolConnection _connection;
     private readonly int _maxLine;
+    private readonly long _pendingLimit;
     private readonly FrameStream<SmtpFramer.Frame> _requests;
     private readonly FrameStream<SmtpFramer.Frame> _replies;
     private Mode _mode;
@@ -30,6 +34,7 @@ internal sealed class SmtpSession
     {
         _connection = connection;
         _maxLine = options.MaxLine;
+        _pendingLimit = 4L * options.Buffer;
         _requests = new FrameStream<SmtpFramer.Frame>(connection.Client.Input, ParseRequest, options.MaxLine, options.Buffer);
         _replies = new FrameStream<SmtpFramer.Frame>(connection.Backend.Input, buffer => SmtpFramer.ReadReply(buffer, _maxLine), options.MaxLine, options.Buffer);
     }
@@ -55,12 +60,53 @@ internal sealed class SmtpSession
         }
 
         _replies.Consume();
+
+        // Pass-through commands written to the server whose replies are not yet relayed.
+        var pending = 0;
+        long pendingBytes = 0;
         while (true)
         {
-            var (ok, frame, data) = await NextRequestAsync(Mode.Line);
-            if (!ok)
+            _mode = Mode.Line;
+            var (result, frame, data) = pending >= MaxPending || pendingBytes >= _pendingLimit
+                ? (FrameStream<SmtpFramer.Frame>.Result.WouldWait, default, default)
+                : await _requests.NextAsync(wait: pending == 0);
+            var batches = result == FrameStream<SmtpFramer.Frame>.Result.Frame && _connection.IsPassThrough && IsSimple(frame.Verb);
+            if (pending > 0 && !batches && result != FrameStream<SmtpFramer.Frame>.Result.Canceled)
+            {
+                // The batch's replies come before anything else: a pause, an end, a command of its own, even a bad line.
+                if (!await RelayPendingAsync(pending))
+                {
+                    return;
+                }
+
+                pending = 0;
+                pendingBytes = 0;
+            }
+
+            if (result == FrameStream<SmtpFramer.Frame>.Result.WouldWait)
+            {
+                continue;
+            }
+
+            if (result == FrameStream<SmtpFramer.Frame>.Result.End)
+            {
+                await EndAsync();
+                return;
+            }
+
+            if (result != FrameStream<SmtpFramer.Frame>.Result.Frame)
             {
                 return;
+            }
+
+            if (batches)
+            {
+                // Fast path: pipelined one-line commands go on together (RFC 2920), their replies follow in order.
+                Relay.Write(ToBackend, data);
+                _requests.Consume();
+                pending++;
+                pendingBytes += data.Length;
+                continue;
             }
 
             if (_connection.IsPassThrough)
@@ -97,6 +143,30 @@ internal sealed class SmtpSession
                 return;
             }
         }
+    }
+
+    // One line, one reply, nothing after: a command that may go on in a pass-through batch.
+    private static bool IsSimple(SmtpFramer.Verb verb) => verb is SmtpFramer.Verb.Other or SmtpFramer.Verb.Reset;
+
+    // Flushes the batch to the server and relays its replies, in order.
+    private async ValueTask<bool> RelayPendingAsync(int pending)
+    {
+        if (!await FlushAsync(ToBackend))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < pending; i++)
+        {
+            if (await RelayReplyAsync() is null)
+            {
+                return false;
+            }
+
+            _replies.Consume();
+        }
+
+        return true;
     }
 
     // Sends the command (and what belongs to it) to the server and relays its reply; false when the session is over.
@@ -255,14 +325,20 @@ internal sealed class SmtpSession
         var (result, frame, data) = await _requests.NextAsync(wait: true);
         if (result == FrameStream<SmtpFramer.Frame>.Result.End)
         {
-            // Lock step: every reply is relayed already, so the client's partial line and its FIN go on now.
-            _requests.WriteLeftover(ToBackend);
-            await ToBackend.CompleteAsync();
-            _replies.WriteLeftover(ToClient);
-            await Relay.CopyAsync(_connection.Backend.Input, ToClient);
+            await EndAsync();
         }
 
         return (result == FrameStream<SmtpFramer.Frame>.Result.Frame, frame, data);
+    }
+
+    // The client ended its stream once every reply was relayed: its partial line and its FIN go on, then the rest of
+    // the server's bytes until its own end.
+    private async Task EndAsync()
+    {
+        _requests.WriteLeftover(ToBackend);
+        await ToBackend.CompleteAsync();
+        _replies.WriteLeftover(ToClient);
+        await Relay.CopyAsync(_connection.Backend.Input, ToClient);
     }
 
     private SmtpFramer.Frame ParseRequest(ReadOnlySequence<byte> buffer) => _mode switch

@@ -79,6 +79,32 @@ public sealed class SmtpFramingTests
         Assert.Equal("220 hi\r\n250 5 octets\r\n250 OK\r\n", Encoding.ASCII.GetString(toClient));
     }
 
+    [Fact]
+    public async Task PassThrough_PipelinedCommands_ReachTheServerTogetherAndTheirRepliesFollowInOrder()
+    {
+        var connection = new InMemoryConnection(new SmtpOptions(), passThrough: true);
+        var received = new StringBuilder();
+        var backendGot = CollectAsync(connection.ToBackend, received);
+        var clientGot = FramingFuzz.ReadAllAsync(connection.ToClient);
+        var run = Protocol.RunAsync(connection);
+        await connection.FromBackend.WriteAsync("220 hi\r\n"u8.ToArray());
+
+        await connection.FromClient.WriteAsync("MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nNOOP\r\n"u8.ToArray());
+
+        // No reply yet: one command at a time would hold back all but the first.
+        await WaitFor.ConditionAsync(() => Snapshot(received) == "MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nNOOP\r\n", "the three commands at the server");
+        await connection.FromBackend.WriteAsync("250 sender\r\n250 recipient\r\n250 OK\r\n"u8.ToArray());
+        await connection.FromBackend.CompleteAsync();
+        await connection.FromClient.CompleteAsync();
+        await run.WaitAsync(TestTimeouts.Network);
+        await ((IDuplexPipe)connection.Client).Output.CompleteAsync();
+        await ((IDuplexPipe)connection.Backend).Output.CompleteAsync();
+        await backendGot.WaitAsync(TestTimeouts.Network);
+
+        Assert.Equal(0, connection.Exchanges);
+        Assert.Equal("220 hi\r\n250 sender\r\n250 recipient\r\n250 OK\r\n", Encoding.ASCII.GetString(await clientGot.WaitAsync(TestTimeouts.Network)));
+    }
+
     [Theory]
     [InlineData(true, true)]
     [InlineData(true, false)]
@@ -108,6 +134,32 @@ public sealed class SmtpFramingTests
 
         Assert.Equal(fromClient ? "220 hi\r\n" : "", Encoding.ASCII.GetString(await clientGot.WaitAsync(TestTimeouts.Network)));
         Assert.Empty(await backendGot.WaitAsync(TestTimeouts.Network));
+    }
+
+    private static string Snapshot(StringBuilder text)
+    {
+        lock (text)
+        {
+            return text.ToString();
+        }
+    }
+
+    private static async Task CollectAsync(PipeReader reader, StringBuilder text)
+    {
+        while (true)
+        {
+            var result = await reader.ReadAsync();
+            lock (text)
+            {
+                text.Append(Encoding.ASCII.GetString(result.Buffer));
+            }
+
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                return;
+            }
+        }
     }
 
     // Every exchange forwarded: both sides get exactly what the other sent, in the expected number of exchanges.
