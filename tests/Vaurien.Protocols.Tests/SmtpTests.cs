@@ -104,10 +104,7 @@ public sealed class SmtpTests(SmtpServer smtp, ITestOutputHelper output) : IClas
         Assert.Equal("250 OK\r\n", await dialog.CommandAsync("RSET"));
         Assert.Equal("250 OK\r\n", await dialog.CommandAsync("MAIL FROM:<a@example.com>"));
         Assert.Equal("250 OK\r\n", await dialog.CommandAsync("RCPT TO:<b@example.com>"));
-        Assert.StartsWith("354", await dialog.CommandAsync("DATA"));
-        var token = Guid.NewGuid().ToString("N");
-        Assert.Equal("250 OK\r\n", await dialog.CommandAsync($"Subject: {token}\r\n\r\nafter the error\r\n."));
-        Assert.Equal("after the error\n", Encoding.ASCII.GetString(smtp.StoredBody(token)));
+        await AssertStoredAsync(dialog, "after the error");
     }
 
     [Fact]
@@ -125,10 +122,7 @@ public sealed class SmtpTests(SmtpServer smtp, ITestOutputHelper output) : IClas
 
         // The server never saw DATA: it still reads commands, and its envelope is the client's.
         Assert.Equal("250 OK\r\n", await dialog.CommandAsync("NOOP"));
-        Assert.StartsWith("354", await dialog.CommandAsync("DATA"));
-        var token = Guid.NewGuid().ToString("N");
-        Assert.Equal("250 OK\r\n", await dialog.CommandAsync($"Subject: {token}\r\n\r\nsecond try\r\n."));
-        Assert.Equal("second try\n", Encoding.ASCII.GetString(smtp.StoredBody(token)));
+        await AssertStoredAsync(dialog, "second try");
     }
 
     [Fact]
@@ -204,6 +198,15 @@ public sealed class SmtpTests(SmtpServer smtp, ITestOutputHelper output) : IClas
         // The proxy still serves the next client.
         using var next = await SmtpDialog.ConnectAsync(proxy.EndPoint);
         Assert.Equal("250 OK\r\n", await next.CommandAsync("NOOP"));
+    }
+
+    // DATA with a one-line body in the dialog's open transaction: the server stores exactly that body.
+    private async Task AssertStoredAsync(SmtpDialog dialog, string line)
+    {
+        Assert.StartsWith("354", await dialog.CommandAsync("DATA"));
+        var token = Guid.NewGuid().ToString("N");
+        Assert.Equal("250 OK\r\n", await dialog.CommandAsync($"Subject: {token}\r\n\r\n{line}\r\n."));
+        Assert.Equal(line + "\n", Encoding.ASCII.GetString(smtp.StoredBody(token)));
     }
 
     // Pass-through (the fast path), or every command an exchange through a behavior that does nothing.
