@@ -27,6 +27,8 @@ namespace Vaurien.Protocols;
 /// Half-close: the client's end of stream goes to the backend after the replies in flight, and the backend's
 /// remaining bytes follow until its own end. A body ends where the server's does, at a "." line after a CRLF; a
 /// server that also ends one at a bare LF would get out of step with the proxy (and is open to SMTP smuggling).
+/// <c>reuse_socket</c> does not suit SMTP: a server greets once per connection, so a reused one never greets the
+/// next client, and the session it is in is the last client's.
 /// </remarks>
 [ExportProtocol("smtp", Description = "SMTP: the greeting is relayed, then one command (DATA with its body) is one exchange, answered by one reply; errors are SMTP 4xx/5xx replies.")]
 internal sealed class Smtp : Protocol<SmtpOptions>

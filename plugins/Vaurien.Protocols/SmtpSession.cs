@@ -18,6 +18,8 @@ internal sealed class SmtpSession
     // Pass-through commands held before their replies are relayed: bounds what waits in the server's output.
     private const int MaxPending = 128;
 
+    private static readonly byte[] Rset = "RSET\r\n"u8.ToArray();
+
     private readonly ProtocolConnection _connection;
     private readonly int _maxLine;
     private readonly long _pendingLimit;
@@ -241,9 +243,14 @@ internal sealed class SmtpSession
     private async ValueTask<bool> SkipAsync(SmtpFramer.Frame command)
     {
         // After an error in DATA's place the client sends no body; after BDAT, the chunk comes anyway: dropped here.
-        if (command.Verb != SmtpFramer.Verb.Bdat || !await StreamChunkAsync(command.Size, forward: false))
+        if (command.Verb != SmtpFramer.Verb.Bdat)
         {
-            return command.Verb != SmtpFramer.Verb.Bdat;
+            return true;
+        }
+
+        if (!await StreamChunkAsync(command.Size, forward: false))
+        {
+            return false;
         }
 
         if (!_chunking)
@@ -254,7 +261,7 @@ internal sealed class SmtpSession
         // A failed BDAT fails its transaction (RFC 3030): the server must not keep the earlier chunks as half a
         // message, so it gets the RSET the client would send, and its reply goes nowhere.
         _chunking = false;
-        if (!await Relay.WriteAndFlushAsync(ToBackend, new ReadOnlySequence<byte>("RSET\r\n"u8.ToArray())))
+        if (!await Relay.WriteAndFlushAsync(ToBackend, new ReadOnlySequence<byte>(Rset)))
         {
             return false;
         }
