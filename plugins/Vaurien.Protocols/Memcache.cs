@@ -16,11 +16,13 @@ namespace Vaurien.Protocols;
 /// </code>
 /// A memcache response has no shape of its own: it is framed by the command it answers, so the commands waiting for
 /// one are queued with the shape they expect. A <c>noreply</c> command (and <c>quit</c>) expects nothing: its exchange
-/// ends once the backend has it, and an injected error for it is not written (the client reads nothing).
+/// ends once the backend has it, and an injected error for it is not written (the client reads nothing). After a
+/// forwarded <c>quit</c> the server closes: the rest is relayed unframed so that its FIN reaches the client.
 /// Meta commands with the <c>q</c> flag are handled the same way; whatever they still answer (hits, errors) is
 /// relayed with the response of the <c>mn</c> that ends the quiet pipeline, up to its <c>MN</c>. A command other
 /// than <c>mn</c> after quiet ones cannot have its response told apart from theirs, so from there, as after
-/// <c>watch</c> and for the binary protocol (first byte 0x80), the connection is relayed unframed.
+/// <c>watch</c> and for the binary protocol (first byte 0x80), the connection is relayed unframed. Responses are read
+/// only for commands that expect one: what quiet commands answer waits for the client's next command (their mn).
 /// In pass-through the commands already buffered go on together and their responses are relayed once the client's
 /// buffer is empty. Half-close: the client's end of stream goes to the backend once every response is relayed.
 /// </remarks>
@@ -77,7 +79,8 @@ internal sealed class Memcache : Protocol<MemcacheOptions>
                 return;
             }
 
-            if (frame.Reply == MemcacheReply.Unframed || (quiet && !frame.Quiet && frame.Reply is not (MemcacheReply.None or MemcacheReply.UntilNoOp)))
+            if (frame.Reply == MemcacheReply.Unframed || (frame.Reply == MemcacheReply.Close && connection.IsPassThrough)
+                || (quiet && !frame.Quiet && frame.Reply is not (MemcacheReply.None or MemcacheReply.Close or MemcacheReply.UntilNoOp)))
             {
                 if (!await RelayPendingAsync(backend.Output, replies, client.Output, expected))
                 {
@@ -90,7 +93,7 @@ internal sealed class Memcache : Protocol<MemcacheOptions>
                 return;
             }
 
-            var answered = frame.Reply != MemcacheReply.None && !frame.Quiet;
+            var answered = frame.Reply is not (MemcacheReply.None or MemcacheReply.Close) && !frame.Quiet;
             if (connection.IsPassThrough)
             {
                 Relay.Write(backend.Output, data);
@@ -152,6 +155,13 @@ internal sealed class Memcache : Protocol<MemcacheOptions>
                     return;
                 }
 
+                if (frame.Reply == MemcacheReply.Close)
+                {
+                    // The server closes after quit: its FIN (and the client's) must pass on, not wait for a command.
+                    await RelayUnframedAsync(connection, commands, replies);
+                    return;
+                }
+
                 continue;
             }
 
@@ -177,7 +187,7 @@ internal sealed class Memcache : Protocol<MemcacheOptions>
     {
         // A client that asked for no reply reads none: an error there would be taken for the next command's response.
         var request = MemcacheFramer.ReadCommand(exchange.Data, int.MaxValue);
-        if (request.Status == FrameStatus.Complete && (request.Reply == MemcacheReply.None || request.Quiet))
+        if (request.Status == FrameStatus.Complete && (request.Reply is MemcacheReply.None or MemcacheReply.Close || request.Quiet))
         {
             return;
         }
@@ -270,6 +280,13 @@ internal sealed class Memcache : Protocol<MemcacheOptions>
     {
         commands.WriteLeftover(connection.Backend.Output);
         replies.WriteLeftover(connection.Client.Output);
+
+        // What was written so far goes now: the pumps only flush what they read next, which may never come.
+        if (!await Relay.WriteAndFlushAsync(connection.Backend.Output, default) || !await Relay.WriteAndFlushAsync(connection.Client.Output, default))
+        {
+            return;
+        }
+
         await Relay.BothWaysAsync(connection);
     }
 }

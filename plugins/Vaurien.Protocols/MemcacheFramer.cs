@@ -87,7 +87,7 @@ internal static class MemcacheFramer
             case "watch":
                 return new Frame(FrameStatus.Complete, reader.Consumed, name, MemcacheReply.Unframed, false);
             case "quit":
-                return new Frame(FrameStatus.Complete, reader.Consumed, name, MemcacheReply.None, false);
+                return new Frame(FrameStatus.Complete, reader.Consumed, name, MemcacheReply.Close, false);
             default:
                 var reply = EndsWithNoReply(rest) ? MemcacheReply.None : MemcacheReply.Line;
                 return new Frame(FrameStatus.Complete, reader.Consumed, name, reply, false);

@@ -3,8 +3,11 @@ namespace Vaurien.Protocols;
 /// <summary>The shape of the response a memcache command gets, which the response framer needs to know.</summary>
 internal enum MemcacheReply
 {
-    /// <summary>No response: <c>noreply</c> commands and <c>quit</c>.</summary>
+    /// <summary>No response: <c>noreply</c> commands.</summary>
     None,
+
+    /// <summary>No response, and the server closes the connection (quit).</summary>
+    Close,
 
     /// <summary>One line: <c>STORED</c>, <c>DELETED</c>, a number, <c>VERSION ...</c>, <c>OK</c>, any error.</summary>
     Line,

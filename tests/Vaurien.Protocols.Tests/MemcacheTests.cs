@@ -105,6 +105,24 @@ public sealed class MemcacheTests(MemcacheServer memcached, ITestOutputHelper ou
         Assert.DoesNotContain("rror", printed + slap.Errors);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Quit_ServerClose_ReachesTheClientWithoutItsOwnFin(bool framed)
+    {
+        await using var proxy = await LoopbackProxy.StartAsync(Memcache(), memcached.EndPoint);
+        if (framed)
+        {
+            proxy.SetBehavior(new DelegateBehavior());
+        }
+
+        using var client = await proxy.ConnectAsync();
+        await client.SendAllAsync("set quit-k 0 0 1\r\nx\r\nquit\r\n"u8.ToArray());
+
+        Assert.Equal("STORED\r\n", Encoding.ASCII.GetString(await client.ReceiveExactlyAsync(8)));
+        Assert.True(await client.WaitForCloseAsync(), "memcached's close after quit is a FIN through the proxy.");
+    }
+
     [Fact]
     public async Task Exchanges_StatsAndQuietPipeline_AreOneExchangePerCommand()
     {
