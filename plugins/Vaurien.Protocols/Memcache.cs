@@ -229,36 +229,23 @@ internal sealed class Memcache : Protocol<MemcacheOptions>
         return true;
     }
 
-    // Relays the next command's whole response to the client (an mn's comes in parts); null if the connection ends.
+    // Relays the next command's whole response to the client; null if the connection ends.
     private static async ValueTask<ReadOnlySequence<byte>?> RelayReplyAsync(FrameStream<MemcacheFramer.Frame> replies, PipeWriter clientOutput)
     {
-        while (true)
+        var (result, _, data) = await replies.NextAsync(wait: true);
+        if (result != FrameStream<MemcacheFramer.Frame>.Result.Frame)
         {
-            var (result, frame, data) = await replies.NextAsync(wait: true);
-            if (result != FrameStream<MemcacheFramer.Frame>.Result.Frame)
+            if (result == FrameStream<MemcacheFramer.Frame>.Result.End)
             {
-                if (result == FrameStream<MemcacheFramer.Frame>.Result.End)
-                {
-                    // The backend went away mid-response: what it did send still reaches the client, then the FIN.
-                    replies.WriteLeftover(clientOutput);
-                    await clientOutput.CompleteAsync();
-                }
-
-                return null;
+                // The backend went away mid-response: what it did send still reaches the client, then the FIN.
+                replies.WriteLeftover(clientOutput);
+                await clientOutput.CompleteAsync();
             }
 
-            if (!await Relay.WriteAndFlushAsync(clientOutput, data))
-            {
-                return null;
-            }
-
-            if (!frame.Partial)
-            {
-                return data;
-            }
-
-            replies.Consume();
+            return null;
         }
+
+        return await Relay.WriteAndFlushAsync(clientOutput, data) ? data : null;
     }
 
     // The client ended its stream: its last partial command (if any) and its FIN go on once every response is relayed.

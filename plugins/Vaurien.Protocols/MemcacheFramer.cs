@@ -162,10 +162,9 @@ internal static class MemcacheFramer
                 return Frame.Invalid;
             }
 
-            if (!more || kind == MemcacheReply.UntilNoOp)
+            if (!more)
             {
-                // A quiet pipeline's responses before MN go on one by one rather than gathered as one frame.
-                return new Frame(FrameStatus.Complete, reader.Consumed, null, kind, false, Partial: more);
+                return new Frame(FrameStatus.Complete, reader.Consumed, null, kind, false);
             }
         }
     }
@@ -184,6 +183,8 @@ internal static class MemcacheFramer
             return new Frame(FrameStatus.Complete, reader.Consumed, name, MemcacheReply.Line, false);
         }
 
+        // From here memcached keeps noreply even for its errors: a bad length or key gets no response at all.
+        var reply = EndsWithNoReply(rest) ? MemcacheReply.None : MemcacheReply.Line;
         NextToken(ref rest, out var key);
         NextToken(ref rest, out var flags);
         NextToken(ref rest, out var exptime);
@@ -191,10 +192,9 @@ internal static class MemcacheFramer
         if (key.Length > MaxKeyLength || !Utf8Parser.TryParse(flags, out uint _, out var used) || used != flags.Length
             || !Utf8Parser.TryParse(exptime, out long _, out used) || used != exptime.Length || length < 0)
         {
-            return new Frame(FrameStatus.Complete, reader.Consumed, name, MemcacheReply.Line, false);
+            return new Frame(FrameStatus.Complete, reader.Consumed, name, reply, false);
         }
 
-        var reply = words == least + 1 && EndsWithNoReply(rest) ? MemcacheReply.None : MemcacheReply.Line;
         return WithBlock(ref reader, buffer, length, new Frame(FrameStatus.Complete, 0, name, reply, false), maxFrame);
     }
 
@@ -376,8 +376,7 @@ internal static class MemcacheFramer
     /// <param name="Name">The command's name as sent (<c>get</c>, <c>ms</c>), when a command has one.</param>
     /// <param name="Reply">The shape of the response the command expects (of a response: the shape it had).</param>
     /// <param name="Quiet">A meta command with the q flag: its usual response is suppressed, errors and hits are not.</param>
-    /// <param name="Partial">A response that is not the last of its command's: one before mn's MN.</param>
-    public readonly record struct Frame(FrameStatus Status, long Length, string? Name, MemcacheReply Reply, bool Quiet, bool Partial = false) : IFrame
+    public readonly record struct Frame(FrameStatus Status, long Length, string? Name, MemcacheReply Reply, bool Quiet) : IFrame
     {
         public static Frame Incomplete => new(FrameStatus.Incomplete, 0, null, MemcacheReply.None, false);
 

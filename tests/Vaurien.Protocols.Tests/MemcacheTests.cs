@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -20,10 +21,15 @@ public sealed class MemcacheTests(MemcacheServer memcached, ITestOutputHelper ou
     public async Task Relay_TextProtocolWorkload_IsByteIdenticalToTheDirectConnection(bool framed)
     {
         await using var proxy = await LoopbackProxy.StartAsync(Memcache(), memcached.EndPoint);
+        var exchanges = new List<(string? Command, string Response)>();
         if (framed)
         {
-            // A behavior that does nothing still makes every command an exchange: the framed path.
-            proxy.SetBehavior(new DelegateBehavior());
+            // A behavior that only looks still makes every command an exchange: the framed path.
+            proxy.SetBehavior(new DelegateBehavior(after: context =>
+            {
+                exchanges.Add((context.Command, Encoding.ASCII.GetString(context.Data.ToArray())));
+                return ValueTask.CompletedTask;
+            }));
         }
 
         var script = Workload();
@@ -39,6 +45,21 @@ public sealed class MemcacheTests(MemcacheServer memcached, ITestOutputHelper ou
         Assert.Contains("VALUE wl-big 0 102400\r\n", text);
         Assert.Contains("VA 5 f0\r\nhello\r\nVA 5\r\nhello\r\nVA 5 s5 kwl-m\r\nhello\r\nMN\r\n", text);
         Assert.EndsWith("MN\r\nSTORED\r\nVA 3\r\nend\r\nVALUE wl-1 0 3\r\nend\r\nEND\r\n", text, StringComparison.Ordinal);
+        if (framed)
+        {
+            // Each response was framed as its own command's, in order, up to the part relayed unframed.
+            var unframed = "VA 3\r\nend\r\nVALUE wl-1 0 3\r\nend\r\nEND\r\n";
+            Assert.Equal(text[..^unframed.Length], string.Concat(exchanges.Select(e => e.Response)));
+            Assert.Contains(exchanges, e => e.Command == "get" && e.Response.StartsWith("VALUE wl-1 0 11\r\npre-one-app\r\n", StringComparison.Ordinal)
+                && e.Response.Contains("VALUE wl-big 0 102400\r\n", StringComparison.Ordinal) && e.Response.EndsWith("\r\nEND\r\n", StringComparison.Ordinal));
+            Assert.Contains(("shutdown", "ERROR: shutdown not enabled\r\n"), exchanges);
+            Assert.Contains(("stats", "END\r\n"), exchanges);
+            Assert.Contains(("GET", "ERROR\r\n"), exchanges);
+            Assert.Contains(("x", "ERROR\r\n"), exchanges);
+            Assert.Contains(("set", "CLIENT_ERROR bad command line format\r\n"), exchanges);
+            Assert.Contains(("mn", "VA 5\r\nhello\r\nVA 5 s5 kwl-m\r\nhello\r\nMN\r\n"), exchanges);
+            Assert.Equal(4, exchanges.Count(e => e.Command == "set" && e.Response.Length == 0));
+        }
     }
 
     [Theory]
@@ -289,6 +310,8 @@ public sealed class MemcacheTests(MemcacheServer memcached, ITestOutputHelper ou
         script.Append("set wl-n 0 0 1\r\n5\r\nincr wl-n 10\r\ndecr wl-n 3\r\nincr wl-missing 1\r\ntouch wl-1 100\r\ndelete wl-2\r\ndelete wl-2\r\n");
         script.Append("ms wl-m 5 T0\r\nhello\r\nmg wl-m v f\r\nmg wl-m v q\r\nmg wl-missing v q\r\nmg wl-m s v q k\r\nmn\r\n");
         script.Append("ma wl-n v\r\nmd wl-m q\r\nmn\r\nmg wl-m v\r\nma wl-missing\r\nbogus command\r\nset wl-bad 0 0 x\r\nversion\r\nverbosity 0\r\n");
+        script.Append("set wl-x 0 0 x noreply\r\nincr wl-n abc noreply\r\nset " + new string('k', 300) + " 0 0 1 noreply\r\nx\r\n");
+        script.Append("set wl-c 0 0 1 noreply\r\nxyz\r\nstats detail dump\r\nstats nonsense\r\n  get wl-n\r\nGET wl-n\r\nshutdown\r\n");
         script.Append("flush_all 0 noreply\r\nmn\r\nset wl-1 0 0 3\r\nend\r\n");
 
         // A quiet command followed by another than mn: from here the connection is relayed unframed.
