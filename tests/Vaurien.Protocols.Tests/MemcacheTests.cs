@@ -67,11 +67,7 @@ public sealed class MemcacheTests(MemcacheServer memcached, ITestOutputHelper ou
     [InlineData(true)]
     public async Task Relay_LibmemcachedTools_OutputIsByteIdenticalToTheDirectConnection(bool framed)
     {
-        await using var proxy = await LoopbackProxy.StartAsync(Memcache(), memcached.EndPoint);
-        if (framed)
-        {
-            proxy.SetBehavior(new DelegateBehavior());
-        }
+        await using var proxy = await StartProxyAsync(framed);
 
         var directory = Directory.CreateTempSubdirectory("vaurien-memcache-").FullName;
         try
@@ -111,11 +107,7 @@ public sealed class MemcacheTests(MemcacheServer memcached, ITestOutputHelper ou
     [InlineData(true)]
     public async Task Relay_Memcslap_FinishesWithoutErrors(bool framed)
     {
-        await using var proxy = await LoopbackProxy.StartAsync(Memcache(), memcached.EndPoint);
-        if (framed)
-        {
-            proxy.SetBehavior(new DelegateBehavior());
-        }
+        await using var proxy = await StartProxyAsync(framed);
 
         var slap = await ToolAsync("memcslap", Servers(proxy.EndPoint), "--concurrency=2", "--execute-number=200");
         var printed = Encoding.ASCII.GetString(slap.Output);
@@ -131,11 +123,7 @@ public sealed class MemcacheTests(MemcacheServer memcached, ITestOutputHelper ou
     [InlineData(true)]
     public async Task Quit_ServerClose_ReachesTheClientWithoutItsOwnFin(bool framed)
     {
-        await using var proxy = await LoopbackProxy.StartAsync(Memcache(), memcached.EndPoint);
-        if (framed)
-        {
-            proxy.SetBehavior(new DelegateBehavior());
-        }
+        await using var proxy = await StartProxyAsync(framed);
 
         using var client = await proxy.ConnectAsync();
         await client.SendAllAsync("set quit-k 0 0 1\r\nx\r\nquit\r\n"u8.ToArray());
@@ -317,6 +305,18 @@ public sealed class MemcacheTests(MemcacheServer memcached, ITestOutputHelper ou
         // A quiet command followed by another than mn: from here the connection is relayed unframed.
         script.Append("mg wl-1 v q\r\nget wl-1\r\n");
         return Encoding.ASCII.GetBytes(script.ToString());
+    }
+
+    // framed: a behavior that does nothing still makes every command an exchange, the framed path.
+    private async Task<LoopbackProxy> StartProxyAsync(bool framed)
+    {
+        var proxy = await LoopbackProxy.StartAsync(Memcache(), memcached.EndPoint);
+        if (framed)
+        {
+            proxy.SetBehavior(new DelegateBehavior());
+        }
+
+        return proxy;
     }
 
     private static string Servers(IPEndPoint endPoint) => $"--servers=127.0.0.1:{endPoint.Port}";
