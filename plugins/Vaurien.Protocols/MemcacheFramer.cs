@@ -145,7 +145,13 @@ internal static class MemcacheFramer
 
             if (block >= 0)
             {
+                // The block's end must be there before it is checked: a read may stop between the data and its CRLF.
                 status = SkipBlock(ref reader, block, maxFrame);
+                if (status == FrameStatus.Complete && reader.Remaining < 2)
+                {
+                    status = FrameStatus.Incomplete;
+                }
+
                 if (status != FrameStatus.Complete)
                 {
                     return status == FrameStatus.Invalid ? Frame.Invalid : Incomplete(buffer, maxFrame);

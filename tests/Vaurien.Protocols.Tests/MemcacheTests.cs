@@ -273,6 +273,39 @@ public sealed class MemcacheTests(MemcacheServer memcached, ITestOutputHelper ou
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Frame_ResponseSplitAnywhere_IsRelayedWhole(bool framed)
+    {
+        // A backend that cuts its responses inside a line, inside a data block and between a data block and its CRLF.
+        string[][] pieces = [["VALUE k 0 5\r", "\nhel", "lo", "\r", "\nEN", "D\r\n"], ["VA 5 f0\r\nhello", "\r\n"], ["STAT a 1\r\nST", "AT b 2\r", "\nEND\r\n"]];
+        await using var backend = LoopbackServer.Start(async (socket, cancellationToken) =>
+        {
+            var buffer = new byte[256];
+            foreach (var response in pieces)
+            {
+                // One command per response; the client sends the next one only once it has this one's response.
+                await socket.ReceiveOnceAsync(buffer);
+                foreach (var piece in response)
+                {
+                    await socket.SendAllAsync(Encoding.ASCII.GetBytes(piece));
+
+                    // Traffic shaping, not synchronisation: each piece arrives at the proxy as its own read.
+                    await Task.Delay(20, cancellationToken);
+                }
+            }
+        });
+        await using var proxy = await StartProxyAsync(framed, backend.EndPoint);
+        using var client = await proxy.ConnectAsync();
+
+        foreach (var (command, response) in new[] { "get k\r\n", "mg k v\r\n", "stats\r\n" }.Zip(pieces, (c, r) => (c, string.Concat(r))))
+        {
+            await client.SendAllAsync(Encoding.ASCII.GetBytes(command));
+            Assert.Equal(response, Encoding.ASCII.GetString(await client.ReceiveExactlyAsync(response.Length)));
+        }
+    }
+
+    [Theory]
     [InlineData("set huge 0 0 999999\r\nxx")]
     [InlineData("ms huge 999999 T0\r\nxx")]
     [InlineData("get huge\r\nbogus")]
@@ -314,9 +347,9 @@ public sealed class MemcacheTests(MemcacheServer memcached, ITestOutputHelper ou
     }
 
     // framed: a behavior that does nothing still makes every command an exchange, the framed path.
-    private async Task<LoopbackProxy> StartProxyAsync(bool framed)
+    private async Task<LoopbackProxy> StartProxyAsync(bool framed, IPEndPoint? backend = null)
     {
-        var proxy = await LoopbackProxy.StartAsync(Memcache(), memcached.EndPoint);
+        var proxy = await LoopbackProxy.StartAsync(Memcache(), backend ?? memcached.EndPoint);
         if (framed)
         {
             proxy.SetBehavior(new DelegateBehavior());
