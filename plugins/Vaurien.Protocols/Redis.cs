@@ -238,6 +238,15 @@ internal sealed class Redis : Protocol<RedisOptions>
     {
         commands.WriteLeftover(connection.Backend.Output);
         replies.WriteLeftover(connection.Client.Output);
+
+        // What is written so far (in pass-through, the SUBSCRIBE itself) must go now, not with the client's next bytes.
+        var toBackend = await connection.Backend.Output.FlushAsync();
+        var toClient = await connection.Client.Output.FlushAsync();
+        if (toBackend.IsCompleted || toBackend.IsCanceled || toClient.IsCompleted || toClient.IsCanceled)
+        {
+            return;
+        }
+
         await Relay.BothWaysAsync(connection);
     }
 }

@@ -82,11 +82,17 @@ public sealed class RedisTests(RedisServer redis) : IClassFixture<RedisServer>
         Assert.Equal("1) \"one\"\n2) \"two\"", (await RedisCli.RunAsync(proxy.EndPoint, "MGET", "cli1", "cli2")).Trim());
     }
 
-    [Fact]
-    public async Task Subscribe_InExchangeMode_MessagesArriveUnframedAfterwards()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Subscribe_MessagesArriveUnframedAfterwards(bool framed)
     {
         await using var proxy = await LoopbackProxy.StartAsync(Redis(), redis.EndPoint, new LoopbackProxyOptions { StayConnected = true });
-        proxy.SetBehavior(new DelegateBehavior());
+        if (framed)
+        {
+            proxy.SetBehavior(new DelegateBehavior());
+        }
+
         using var subscriber = await proxy.ConnectAsync();
 
         await subscriber.SendAllAsync(Encoding.ASCII.GetBytes(Command("SUBSCRIBE", "news")));
