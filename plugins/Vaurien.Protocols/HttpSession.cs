@@ -150,6 +150,7 @@ internal sealed class HttpSession : IDisposable
     private async ValueTask<ResponseEnd> RelayResponseAsync(HttpHead request, bool copyHead)
     {
         var output = _connection.Client.Output;
+        _responseHeadLength = 0;
         while (true)
         {
             var (result, frame, data) = await _responses.NextAsync(wait: true);
