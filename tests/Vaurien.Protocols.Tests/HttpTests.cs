@@ -20,17 +20,19 @@ public sealed class HttpTests(HttpBackend backend) : IClassFixture<HttpBackend>
     [InlineData(true)]
     public async Task Relay_KeepAliveWorkload_IsIdenticalToTheDirectConnection(bool framed)
     {
+        var exchanges = 0;
         await using var proxy = await LoopbackProxy.StartAsync(Http(), backend.EndPoint);
         if (framed)
         {
-            // A behavior that does nothing still makes every request an exchange: the framed path.
-            proxy.SetBehavior(new DelegateBehavior());
+            // A behavior that does nothing but count still makes every request an exchange: the framed path.
+            proxy.SetBehavior(DelegateBehavior.OnRequests(_ => Interlocked.Increment(ref exchanges)));
         }
 
         var direct = await WorkloadAsync(backend.EndPoint);
         var proxied = await WorkloadAsync(proxy.EndPoint);
 
         Assert.Equal(20, proxied.Responses.Count);
+        Assert.Equal(framed ? 20 : 0, Volatile.Read(ref exchanges));
         Assert.Equal(direct.Responses, proxied.Responses);
         Assert.Contains(proxied.Responses, r => r.Chunked && r.BodyLength == HttpBackend.LargeSize);
         Assert.Contains(proxied.Responses, r => r.Status == 304);
@@ -57,6 +59,21 @@ public sealed class HttpTests(HttpBackend backend) : IClassFixture<HttpBackend>
         Assert.Equal(3, Regex.Count(proxied, "HTTP/1.1 200 OK"));
         Assert.True(proxied.IndexOf("chunk 4;", StringComparison.Ordinal) < proxied.LastIndexOf("hello from kestrel", StringComparison.Ordinal));
         Assert.Equal(3, Volatile.Read(ref exchanges));
+    }
+
+    [Fact]
+    public async Task HalfClose_ClientEndsItsStreamAfterARequest_TheResponseArrivesThenTheEnd()
+    {
+        await using var proxy = await LoopbackProxy.StartAsync(Http(), backend.EndPoint);
+        proxy.SetBehavior(new DelegateBehavior());
+        using var socket = await proxy.ConnectAsync();
+
+        await socket.SendAllAsync("GET /text HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
+        socket.Shutdown(SocketShutdown.Send);
+        var response = Encoding.ASCII.GetString(await socket.ReceiveToEndAsync());
+
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", response);
+        Assert.EndsWith("\r\n\r\nhello from kestrel", response);
     }
 
     [Theory]
