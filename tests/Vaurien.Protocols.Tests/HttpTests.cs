@@ -130,6 +130,24 @@ public sealed class HttpTests(HttpBackend backend) : IClassFixture<HttpBackend>
         Assert.NotEqual(firstConnection, ConnectionOf(after));
     }
 
+    [Theory]
+    [InlineData(1_000, false)]
+    [InlineData(1_000, true)]
+    [InlineData(300_000, true)]
+    public async Task Error_OnAPostWithABody_HttpClientSeesThe5xxNotAReset(int size, bool expectContinue)
+    {
+        await using var proxy = await LoopbackProxy.StartAsync(Http(), backend.EndPoint);
+        proxy.SetBehavior(Behavior("error"));
+        using var client = NewClient(proxy.EndPoint);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "echo") { Content = new ByteArrayContent(new byte[size]) };
+        request.Headers.ExpectContinue = expectContinue;
+
+        using var failed = await client.SendAsync(request);
+
+        Assert.Contains((int)failed.StatusCode, DefaultErrorCodes);
+        Assert.Contains("Vaurien", await failed.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Error_OnHead_TheResponseHasNoBody()
     {
