@@ -248,7 +248,9 @@ public sealed class HttpTests(HttpBackend backend) : IClassFixture<HttpBackend>
     private static async Task<(List<Response> Responses, HashSet<string> Connections)> WorkloadAsync(IPEndPoint endPoint)
     {
         using var client = NewClient(endPoint);
-        var upload = new byte[150_000];
+        // Echoed while it is still coming: more than the socket and pipe buffers hold, so the proxy must relay the
+        // response while it uploads the request, or both sides would wait on each other.
+        var upload = new byte[2 * 1024 * 1024];
         new PseudoRandomBytes(7).Fill(upload);
         var responses = new List<Response>();
         var connections = new HashSet<string>();
