@@ -57,7 +57,7 @@ internal sealed class Mysql : Protocol<MysqlOptions>
     protected override async ValueTask WriteErrorAsync(ProtocolConnection connection, BehaviorContext exchange, string? message, MysqlOptions options)
     {
         var request = exchange.Data;
-        if (MysqlCommands.ResponseOf(MysqlFramer.CommandOf(request)) == MysqlCommands.Response.None)
+        if (MysqlCommands.ResponseOf(MysqlFramer.CommandOf(request)) is MysqlCommands.Response.None or MysqlCommands.Response.Quit)
         {
             // The client waits for no answer (COM_QUIT, COM_STMT_CLOSE...): an ERR would answer its next command.
             return;
@@ -185,6 +185,9 @@ internal sealed class Mysql : Protocol<MysqlOptions>
         MysqlCommands.ResponseOf(command) switch
         {
             MysqlCommands.Response.None => new((Phase.Commands, default)),
+
+            // Relaying both ways passes the server's end of stream on at once, and the client's whenever it comes.
+            MysqlCommands.Response.Quit => new((Phase.Unframed, default)),
             MysqlCommands.Response.Single => SingleAsync(session),
             MysqlCommands.Response.ResultSets => ResultSetsAsync(session, command),
             MysqlCommands.Response.Prepare => PrepareAsync(session),

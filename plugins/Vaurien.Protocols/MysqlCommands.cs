@@ -18,8 +18,11 @@ internal static class MysqlCommands
         /// <summary>Not a command this protocol can frame the answer of: the rest of the connection is relayed as it is.</summary>
         Unframed,
 
-        /// <summary>No answer at all (COM_QUIT, COM_STMT_CLOSE, COM_STMT_SEND_LONG_DATA).</summary>
+        /// <summary>No answer at all (COM_STMT_CLOSE, COM_STMT_SEND_LONG_DATA).</summary>
         None,
+
+        /// <summary>COM_QUIT: no answer, the server closes; its end of stream is relayed as it comes.</summary>
+        Quit,
 
         /// <summary>One packet: OK, ERR, EOF or a string (COM_STATISTICS).</summary>
         Single,
@@ -50,7 +53,7 @@ internal static class MysqlCommands
     {
         var table = new (string, Response)[256];
         table[0x00] = ("COM_SLEEP", Response.Single);
-        table[0x01] = ("COM_QUIT", Response.None);
+        table[0x01] = ("COM_QUIT", Response.Quit);
         table[0x02] = ("COM_INIT_DB", Response.Single);
         table[0x03] = ("COM_QUERY", Response.ResultSets);
         table[0x04] = ("COM_FIELD_LIST", Response.FieldList);
