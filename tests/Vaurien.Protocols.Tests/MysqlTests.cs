@@ -225,6 +225,32 @@ public sealed class MysqlTests(MysqlServer mysql) : IClassFixture<MysqlServer>
         Assert.Equal(0x00, (await MysqlWire.ReadPacketAsync(next)).Payload[0]);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task HalfClose_ClientEndsRightAfterItsCommand_TheWholeResponseArrivesThenTheServersFin(bool framed)
+    {
+        await using var proxy = await LoopbackProxy.StartAsync(Mysql(), mysql.EndPoint);
+        if (framed)
+        {
+            proxy.SetBehavior(new DelegateBehavior());
+        }
+
+        var direct = await HalfClosedAsync(mysql.EndPoint);
+        var proxied = await HalfClosedAsync(proxy.EndPoint);
+
+        Assert.Equal(direct, proxied);
+        Assert.Contains("b7a782741f667201b54880c925faec4b", Encoding.ASCII.GetString(proxied));
+
+        static async Task<byte[]> HalfClosedAsync(IPEndPoint endPoint)
+        {
+            using var socket = await MysqlWire.ConnectAsync(endPoint);
+            await socket.SendAllAsync(MysqlWire.Command(MysqlWire.ComQuery, "SELECT SLEEP(0.2), MD5(10000)"));
+            socket.Shutdown(SocketShutdown.Send);
+            return await socket.ReceiveToEndAsync();
+        }
+    }
+
     [Fact]
     public async Task Tls_SslRequest_TheEncryptedSessionIsRelayedUnframed()
     {
