@@ -86,6 +86,7 @@ public sealed class MysqlTests(MysqlServer mysql) : IClassFixture<MysqlServer>
             .. MysqlWire.Packet(2, "1,x\n2,y\n"u8),
             .. MysqlWire.Packet(3, []),
             .. MysqlWire.Command(MysqlWire.ComQuery, "SELECT * FROM raw ORDER BY a"),
+            .. MysqlWire.Command(MysqlWire.ComQuery, "SELECT * FROM raw WHERE a > 100"),
             .. MysqlWire.Command(MysqlWire.ComFieldList, "raw\0"),
             .. MysqlWire.Command(MysqlWire.ComPing),
             .. MysqlWire.Command(MysqlWire.ComQuery, "SELECT seq, MD5(seq) FROM seq_1_to_10000"),
@@ -107,7 +108,7 @@ public sealed class MysqlTests(MysqlServer mysql) : IClassFixture<MysqlServer>
             ?
             [
                 "COM_STMT_PREPARE", "COM_STMT_EXECUTE", "COM_STMT_SEND_LONG_DATA", "COM_STMT_RESET", "COM_STMT_CLOSE", "COM_QUERY", "COM_INIT_DB",
-                "COM_QUERY", "COM_QUERY", "COM_QUERY", "COM_QUERY", "COM_FIELD_LIST", "COM_PING", "COM_QUERY", "COM_QUERY", "COM_QUIT",
+                "COM_QUERY", "COM_QUERY", "COM_QUERY", "COM_QUERY", "COM_QUERY", "COM_FIELD_LIST", "COM_PING", "COM_QUERY", "COM_QUERY", "COM_QUIT",
             ]
             : [];
         Assert.Equal(expected, commands.ToArray());
