@@ -32,7 +32,7 @@ public sealed class MysqlServer : IAsyncLifetime
                 "--no-defaults", .. root ? new[] { "--user=root" } : [], $"--datadir={data}", $"--socket={Path.Combine(dir, "sock")}",
                 $"--pid-file={Path.Combine(dir, "pid")}", $"--tmpdir={dir}", $"--port={port}", "--bind-address=127.0.0.1",
                 "--skip-grant-tables", "--skip-name-resolve", "--skip-log-bin", "--performance-schema=OFF", "--innodb-buffer-pool-size=16M",
-                "--innodb-log-file-size=8M", "--key-buffer-size=1M", "--max-connections=50", "--local-infile=1",
+                "--innodb-log-file-size=8M", "--key-buffer-size=1M", "--max-connections=50", "--max-allowed-packet=64M", "--local-infile=1",
                 $"--ssl-cert={Path.Combine(dir, "cert.pem")}", $"--ssl-key={Path.Combine(dir, "key.pem")}",
             ],
             directory,

@@ -114,6 +114,42 @@ public sealed class MysqlTests(MysqlServer mysql) : IClassFixture<MysqlServer>
         Assert.Equal(expected, commands.ToArray());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Relay_CommandsAndRowsOver16MiB_SpanSeveralPacketsAndAreByteIdenticalToTheDirectConnection(bool framed)
+    {
+        await using var proxy = await LoopbackProxy.StartAsync(Mysql(), mysql.EndPoint);
+        var commands = new ConcurrentQueue<string>();
+        if (framed)
+        {
+            proxy.SetBehavior(DelegateBehavior.OnRequests(context => commands.Enqueue(context.Command ?? "")));
+        }
+
+        // A 17 MB command goes in two packets; a 17 MB value comes back in a row of two packets.
+        byte[] script =
+        [
+            .. MysqlWire.SplitCommand(MysqlWire.ComQuery, $"SELECT LENGTH('{new string('a', 17_000_000)}') AS n"),
+            .. MysqlWire.Command(MysqlWire.ComQuery, "SELECT REPEAT('b', 17000000) AS b, 'after' AS c"),
+            .. MysqlWire.Command(MysqlWire.ComQuit),
+        ];
+
+        var direct = await PipelinedAsync(mysql.EndPoint, script);
+        var proxied = await PipelinedAsync(proxy.EndPoint, script);
+
+        Assert.True(direct.AsSpan().SequenceEqual(proxied), $"The responses through the proxy ({proxied.Length} bytes) differ from the direct ones ({direct.Length} bytes).");
+        Assert.Contains("\u000817000000", Encoding.ASCII.GetString(proxied[..200]));
+        Assert.Contains("after", Encoding.ASCII.GetString(proxied[^100..]));
+        Assert.Equal(framed ? ["COM_QUERY", "COM_QUERY", "COM_QUIT"] : [], commands.ToArray());
+
+        static async Task<byte[]> PipelinedAsync(IPEndPoint endPoint, byte[] script)
+        {
+            using var socket = await MysqlWire.ConnectAsync(endPoint);
+            await socket.SendAllAsync(script);
+            return await socket.ReceiveToEndAsync();
+        }
+    }
+
     [Fact]
     public async Task Error_RealErrorBehavior_MariadbPrintsItsServerErrorAndTheConnectionStaysUsable()
     {

@@ -63,6 +63,23 @@ internal static class MysqlWire
         return packet;
     }
 
+    /// <summary>A command of any size, split as clients split it: full 0xFFFFFF-byte packets, then a shorter (maybe empty) one.</summary>
+    public static byte[] SplitCommand(byte command, string argument)
+    {
+        var payload = (byte[])[command, .. Encoding.UTF8.GetBytes(argument)];
+        var packets = new List<byte>();
+        byte sequence = 0;
+        for (var offset = 0; ; offset += 0xFFFFFF)
+        {
+            var length = Math.Min(0xFFFFFF, payload.Length - offset);
+            packets.AddRange(Packet(sequence++, payload.AsSpan(offset, length)));
+            if (length < 0xFFFFFF)
+            {
+                return [.. packets];
+            }
+        }
+    }
+
     /// <summary>A command packet (sequence id 0) with a text argument.</summary>
     public static byte[] Command(byte command, string argument = "") => Command(command, Encoding.UTF8.GetBytes(argument));
 
