@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
-using Vaurien.Protocols.Framing;
 
 namespace Vaurien.Protocols;
 
