@@ -36,12 +36,7 @@ public sealed class MysqlTests(MysqlServer mysql) : IClassFixture<MysqlServer>
     public async Task Relay_MariadbWorkload_OutputIsIdenticalToTheDirectConnection(bool framed)
     {
         await using var proxy = await LoopbackProxy.StartAsync(Mysql(), mysql.EndPoint);
-        var commands = new ConcurrentQueue<string>();
-        if (framed)
-        {
-            // A behavior that does nothing still makes every command an exchange: the framed path.
-            proxy.SetBehavior(DelegateBehavior.OnRequests(context => commands.Enqueue(context.Command ?? "")));
-        }
+        var commands = framed ? RecordCommands(proxy) : new ConcurrentQueue<string>();
 
         var direct = await MysqlClient.MariadbAsync(mysql.EndPoint, Workload);
         var proxied = await MysqlClient.MariadbAsync(proxy.EndPoint, Workload);
@@ -63,11 +58,7 @@ public sealed class MysqlTests(MysqlServer mysql) : IClassFixture<MysqlServer>
     public async Task Relay_PipelinedCommandsOfEveryResponseShape_AreByteIdenticalToTheDirectConnection(bool framed)
     {
         await using var proxy = await LoopbackProxy.StartAsync(Mysql(), mysql.EndPoint);
-        var commands = new ConcurrentQueue<string>();
-        if (framed)
-        {
-            proxy.SetBehavior(DelegateBehavior.OnRequests(context => commands.Enqueue(context.Command ?? "")));
-        }
+        var commands = framed ? RecordCommands(proxy) : new ConcurrentQueue<string>();
 
         var prepare = MysqlWire.Command(MysqlWire.ComStmtPrepare, "SELECT ? + 1 AS x, 'y' AS y");
         byte[] Script(uint statement) =>
@@ -120,11 +111,7 @@ public sealed class MysqlTests(MysqlServer mysql) : IClassFixture<MysqlServer>
     public async Task Relay_CommandsAndRowsOver16MiB_SpanSeveralPacketsAndAreByteIdenticalToTheDirectConnection(bool framed)
     {
         await using var proxy = await LoopbackProxy.StartAsync(Mysql(), mysql.EndPoint);
-        var commands = new ConcurrentQueue<string>();
-        if (framed)
-        {
-            proxy.SetBehavior(DelegateBehavior.OnRequests(context => commands.Enqueue(context.Command ?? "")));
-        }
+        var commands = framed ? RecordCommands(proxy) : new ConcurrentQueue<string>();
 
         // A 17 MB command goes in two packets; a 17 MB value comes back in a row of two packets.
         byte[] script =
@@ -137,17 +124,11 @@ public sealed class MysqlTests(MysqlServer mysql) : IClassFixture<MysqlServer>
         var direct = await PipelinedAsync(mysql.EndPoint, script);
         var proxied = await PipelinedAsync(proxy.EndPoint, script);
 
+
         Assert.True(direct.AsSpan().SequenceEqual(proxied), $"The responses through the proxy ({proxied.Length} bytes) differ from the direct ones ({direct.Length} bytes).");
         Assert.Contains("\u000817000000", Encoding.ASCII.GetString(proxied[..200]));
         Assert.Contains("after", Encoding.ASCII.GetString(proxied[^100..]));
         Assert.Equal(framed ? ["COM_QUERY", "COM_QUERY", "COM_QUIT"] : [], commands.ToArray());
-
-        static async Task<byte[]> PipelinedAsync(IPEndPoint endPoint, byte[] script)
-        {
-            using var socket = await MysqlWire.ConnectAsync(endPoint);
-            await socket.SendAllAsync(script);
-            return await socket.ReceiveToEndAsync();
-        }
     }
 
     [Fact]
@@ -218,8 +199,7 @@ public sealed class MysqlTests(MysqlServer mysql) : IClassFixture<MysqlServer>
         await using var proxy = await LoopbackProxy.StartAsync(Mysql(), mysql.EndPoint);
 
         // What the client sends on its own counts too: in batch mode, nothing at connect, one COM_QUIT at the end.
-        var commands = new ConcurrentQueue<string>();
-        proxy.SetBehavior(DelegateBehavior.OnRequests(context => commands.Enqueue(context.Command ?? "")));
+        var commands = RecordCommands(proxy);
         var counted = await MysqlClient.MariadbAsync(proxy.EndPoint, Script, "--force");
         Assert.Equal(["COM_QUERY", "COM_QUERY", "COM_QUERY", "COM_QUIT"], commands.ToArray());
         Assert.Equal("one\n1\ntwo\n2\nthree\n3\n", counted.Output);
@@ -292,8 +272,7 @@ public sealed class MysqlTests(MysqlServer mysql) : IClassFixture<MysqlServer>
     public async Task Tls_SslRequest_TheEncryptedSessionIsRelayedUnframed()
     {
         await using var proxy = await LoopbackProxy.StartAsync(Mysql(), mysql.EndPoint);
-        var exchanges = 0;
-        proxy.SetBehavior(DelegateBehavior.OnRequests(_ => Interlocked.Increment(ref exchanges)));
+        var commands = RecordCommands(proxy);
 
         var cli = await MysqlClient.MariadbAsync(proxy.EndPoint, "SHOW SESSION STATUS LIKE 'Ssl_version';\nSELECT seq FROM seq_1_to_3;\n", "--ssl");
 
@@ -301,7 +280,24 @@ public sealed class MysqlTests(MysqlServer mysql) : IClassFixture<MysqlServer>
         Assert.Matches("^Variable_name\tValue\nSsl_version\tTLSv1\\.[23]\nseq\n1\n2\n3\n$", cli.Output);
 
         // Past the SSLRequest nothing can be framed: no command is an exchange.
-        Assert.Equal(0, Volatile.Read(ref exchanges));
+        Assert.Empty(commands);
+    }
+
+    // A behavior that does nothing but record the command names still makes every command an exchange: the framed path.
+    private static ConcurrentQueue<string> RecordCommands(LoopbackProxy proxy)
+    {
+        var commands = new ConcurrentQueue<string>();
+        proxy.SetBehavior(DelegateBehavior.OnRequests(context => commands.Enqueue(context.Command ?? "")));
+        return commands;
+    }
+
+    // On a new connection: sends the whole script at once and returns everything after the handshake, up to the
+    // server's FIN that follows COM_QUIT.
+    private static async Task<byte[]> PipelinedAsync(IPEndPoint endPoint, byte[] script)
+    {
+        using var socket = await MysqlWire.ConnectAsync(endPoint);
+        await socket.SendAllAsync(script);
+        return await socket.ReceiveToEndAsync();
     }
 
     // On a new connection: prepares a statement (one parameter, two columns: OK, 2 + 2 definitions, 2 EOFs), then
