@@ -7,7 +7,7 @@ namespace Vaurien.Protocols.Tests;
 /// <summary>
 /// A real MariaDB server (mariadbd, from scripts/install-test-deps.sh) on 127.0.0.1 and a free port, with a throwaway
 /// data directory, a throwaway self-signed certificate for TLS, and no grant tables (any user, no password); killed by
-/// its process id on dispose. Ready once it sends a real handshake.
+/// its process id on dispose. Ready once it sends a real handshake; the tests' database is <c>vt</c>.
 /// </summary>
 public sealed class MysqlServer : IAsyncLifetime
 {
@@ -37,6 +37,9 @@ public sealed class MysqlServer : IAsyncLifetime
             ],
             directory,
             ready: GreetsAsync);
+
+        // The tests' own database, made once so that no test's answers depend on which test ran first.
+        await MysqlClient.RunToolAsync("mariadb", ["--no-defaults", "-h", "127.0.0.1", "-P", EndPoint.Port.ToString(), "-u", "root", "--skip-ssl", "-e", "CREATE DATABASE vt"]);
     }
 
     public async Task DisposeAsync()
