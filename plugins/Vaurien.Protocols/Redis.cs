@@ -26,6 +26,9 @@ internal sealed class Redis : Protocol<RedisOptions>
     // Pass-through commands held before their replies are relayed: bounds what waits in the backend's output.
     private const int MaxPending = 128;
 
+    // Unflushed reply bytes beyond which a pipeline's replies are flushed before the batch ends.
+    private const int FlushThreshold = 64 * 1024;
+
     protected override async Task RunAsync(ProtocolConnection connection, RedisOptions options)
     {
         var client = connection.Client;
@@ -172,9 +175,12 @@ internal sealed class Redis : Protocol<RedisOptions>
             return false;
         }
 
+        // A pipeline's replies go back together, as the server sent them: one flush (one send) for the batch, not one
+        // per reply, unless what waits grows past a few buffers.
         for (var i = 0; i < pending; i++)
         {
-            if (await RelayReplyAsync(replies, clientOutput) is null)
+            var last = i == pending - 1;
+            if (await RelayReplyAsync(replies, clientOutput, flushEach: last || clientOutput.UnflushedBytes >= FlushThreshold) is null)
             {
                 return false;
             }
@@ -186,7 +192,8 @@ internal sealed class Redis : Protocol<RedisOptions>
     }
 
     // Relays the next reply to the client (RESP3 pushes before it go on as they are); null if the connection ends.
-    private static async ValueTask<ReadOnlySequence<byte>?> RelayReplyAsync(FrameStream<RespFramer.Frame> replies, PipeWriter clientOutput)
+    // Without flushEach the reply waits in the client's output for the caller's flush.
+    private static async ValueTask<ReadOnlySequence<byte>?> RelayReplyAsync(FrameStream<RespFramer.Frame> replies, PipeWriter clientOutput, bool flushEach = true)
     {
         while (true)
         {
@@ -204,10 +211,13 @@ internal sealed class Redis : Protocol<RedisOptions>
             }
 
             Relay.Write(clientOutput, data);
-            var flush = await clientOutput.FlushAsync();
-            if (flush.IsCompleted || flush.IsCanceled)
+            if (flushEach || frame.Push)
             {
-                return null;
+                var flush = await clientOutput.FlushAsync();
+                if (flush.IsCompleted || flush.IsCanceled)
+                {
+                    return null;
+                }
             }
 
             if (!frame.Push)

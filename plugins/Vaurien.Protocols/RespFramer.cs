@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Text;
+using System.Collections.Concurrent;
 using Vaurien.Protocols.Framing;
 
 namespace Vaurien.Protocols;
@@ -255,7 +255,43 @@ internal static class RespFramer
         return Upper(word).TrimEnd('\r');
     }
 
-    private static string Upper(ReadOnlySequence<byte> name) => Encoding.ASCII.GetString(name).ToUpperInvariant();
+    // Command names seen so far, so that framing a command allocates nothing for its name (a pipeline of GETs would
+    // otherwise make two strings per command). Bounded: a client sending random names gets new strings, not a leak.
+    private static readonly ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
+    private const int MaxNames = 1024;
+
+    private static string Upper(ReadOnlySequence<byte> name)
+    {
+        Span<char> chars = stackalloc char[MaxNameLength];
+        var length = 0;
+        foreach (var segment in name)
+        {
+            foreach (var b in segment.Span)
+            {
+                // ASCII upper-case; anything else is no command name's letter.
+                chars[length++] = b switch
+                {
+                    >= (byte)'a' and <= (byte)'z' => (char)(b - 32),
+                    < 128 => (char)b,
+                    _ => '?',
+                };
+            }
+        }
+
+        var upper = chars[..length];
+        if (Names.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(upper, out var known))
+        {
+            return known;
+        }
+
+        var text = new string(upper);
+        if (Names.Count < MaxNames)
+        {
+            Names.TryAdd(text, text);
+        }
+
+        return text;
+    }
 
     /// <summary>One framed command or reply.</summary>
     /// <param name="Status">Whether the frame is complete.</param>
