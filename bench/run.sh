@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: direct vs haproxy (mode tcp) vs vaurien (tcp + dummy), same run, same machine.
+# Benchmark: direct vs haproxy (mode tcp) vs vaurien (tcp, redis and http, each + dummy), same run, same machine.
 # Usage: bench/run.sh [--quick]     (see bench/README.md)
 set -euo pipefail
 
@@ -17,9 +17,9 @@ for a in "$@"; do
 done
 
 if [[ $MODE == quick ]]; then
-  RUNS=3; IPERF_SECS=2; REDIS_N=10000; CHURN_N=1000; IDLE_N=2000
+  RUNS=3; IPERF_SECS=2; REDIS_N=10000; CHURN_N=1000; IDLE_N=2000; WRK_SECS=2
 else
-  RUNS=5; IPERF_SECS=5; REDIS_N=50000; CHURN_N=2000; IDLE_N=2000
+  RUNS=5; IPERF_SECS=5; REDIS_N=50000; CHURN_N=2000; IDLE_N=2000; WRK_SECS=5
 fi
 DEADLINE=30   # seconds to wait for anything to listen
 
@@ -27,7 +27,7 @@ log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 
 # ---------------------------------------------------------------- dependencies
 need=()
-for p in haproxy iperf3 redis-server redis-tools; do
+for p in haproxy iperf3 redis-server redis-tools wrk; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then need+=("$p"); fi
 done
 if ((${#need[@]})); then
@@ -59,6 +59,9 @@ log "publishing src/Vaurien.Host (Release)"
 dotnet publish "$ROOT/src/Vaurien.Host" -c Release -o "$TMP/vaurien" -nologo -v quiet >"$TMP/publish.log" 2>&1 \
   || { cat "$TMP/publish.log" >&2; exit 1; }
 VAURIEN="$TMP/vaurien/vaurien"
+log "publishing bench/HttpBackend (Release)"
+dotnet publish "$HERE/HttpBackend" -c Release -o "$TMP/httpbackend" -nologo -v quiet >"$TMP/publish-http.log" 2>&1 \
+  || { cat "$TMP/publish-http.log" >&2; exit 1; }
 
 # ---------------------------------------------------------------- helpers
 haproxy_cfg() { # listen_port backend_port file
@@ -84,8 +87,8 @@ start_haproxy() { # listen_port backend_port
   LAST_PID=$!; PIDS+=("$LAST_PID")
   $TOOL waitport "$1" "$DEADLINE" "$LAST_PID" || { cat "$TMP/haproxy-$1.log" >&2; echo "haproxy did not listen on $1" >&2; exit 1; }
 }
-start_vaurien() { # listen_port backend_port
-  "$VAURIEN" --proxy "127.0.0.1:$1" --backend "127.0.0.1:$2" --protocol tcp --behavior 100:dummy \
+start_vaurien() { # listen_port backend_port [protocol]
+  "$VAURIEN" --proxy "127.0.0.1:$1" --backend "127.0.0.1:$2" --protocol "${3:-tcp}" --behavior 100:dummy \
     --log-level warning >"$TMP/vaurien-$1.log" 2>&1 &
   LAST_PID=$!; PIDS+=("$LAST_PID")
   $TOOL waitport "$1" "$DEADLINE" "$LAST_PID" || { cat "$TMP/vaurien-$1.log" >&2; echo "vaurien did not listen on $1" >&2; exit 1; }
@@ -99,29 +102,40 @@ SAMPLES="$TMP/samples.txt"; : >"$SAMPLES"
 sample() { echo "$1 $2 $3" >>"$SAMPLES"; }
 
 # ---------------------------------------------------------------- backends + proxies
-read -r IPERF_PORT REDIS_PORT HA_IPERF HA_REDIS V_IPERF V_REDIS < <($TOOL freeports 6)
-log "iperf3 :$IPERF_PORT  redis :$REDIS_PORT  haproxy :$HA_IPERF/:$HA_REDIS  vaurien :$V_IPERF/:$V_REDIS"
+read -r IPERF_PORT REDIS_PORT HTTP_PORT HA_IPERF HA_REDIS HA_HTTP V_IPERF V_REDIS V_HTTP VR_REDIS VH_HTTP < <($TOOL freeports 11)
+log "iperf3 :$IPERF_PORT  redis :$REDIS_PORT  http :$HTTP_PORT  haproxy :$HA_IPERF/:$HA_REDIS/:$HA_HTTP"
+log "vaurien tcp :$V_IPERF/:$V_REDIS/:$V_HTTP  vaurien redis :$VR_REDIS  vaurien http :$VH_HTTP"
 
 iperf3 -s -B 127.0.0.1 -p "$IPERF_PORT" >"$TMP/iperf3.log" 2>&1 &
 PIDS+=("$!")
 redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --maxclients 15000 \
   --daemonize no --logfile "$TMP/redis.log" &
 PIDS+=("$!")
+"$TMP/httpbackend/HttpBackend" "$HTTP_PORT" >"$TMP/httpbackend.log" 2>&1 &
+PIDS+=("$!")
 $TOOL waitport "$IPERF_PORT" "$DEADLINE"
 $TOOL waitping "$REDIS_PORT" "$DEADLINE"
+$TOOL waitport "$HTTP_PORT" "$DEADLINE"
 
-start_haproxy "$HA_IPERF" "$IPERF_PORT"; start_haproxy "$HA_REDIS" "$REDIS_PORT"
-start_vaurien "$V_IPERF" "$IPERF_PORT"; VAURIEN_PID=$LAST_PID
+start_haproxy "$HA_IPERF" "$IPERF_PORT"; start_haproxy "$HA_REDIS" "$REDIS_PORT"; start_haproxy "$HA_HTTP" "$HTTP_PORT"
+start_vaurien "$V_IPERF" "$IPERF_PORT"
 start_vaurien "$V_REDIS" "$REDIS_PORT"
-$TOOL waitping "$HA_REDIS" "$DEADLINE"; $TOOL waitping "$V_REDIS" "$DEADLINE"
+start_vaurien "$V_HTTP" "$HTTP_PORT"
+start_vaurien "$VR_REDIS" "$REDIS_PORT" redis
+start_vaurien "$VH_HTTP" "$HTTP_PORT" http
+$TOOL waitping "$HA_REDIS" "$DEADLINE"; $TOOL waitping "$V_REDIS" "$DEADLINE"; $TOOL waitping "$VR_REDIS" "$DEADLINE"
 
+# Which paths each workload runs: iperf3 is raw bytes (tcp only); redis and HTTP also go through their framers.
 declare -A IPERF_TO=([direct]=$IPERF_PORT [haproxy]=$HA_IPERF [vaurien]=$V_IPERF)
-declare -A REDIS_TO=([direct]=$REDIS_PORT [haproxy]=$HA_REDIS [vaurien]=$V_REDIS)
-PATHS=(direct haproxy vaurien)
+declare -A REDIS_TO=([direct]=$REDIS_PORT [haproxy]=$HA_REDIS [vaurien]=$V_REDIS [vaurien-redis]=$VR_REDIS)
+declare -A HTTP_TO=([direct]=$HTTP_PORT [haproxy]=$HA_HTTP [vaurien]=$V_HTTP [vaurien-http]=$VH_HTTP)
+IPERF_PATHS=(direct haproxy vaurien)
+REDIS_PATHS=(direct haproxy vaurien vaurien-redis)
+HTTP_PATHS=(direct haproxy vaurien vaurien-http)
 
 # ---------------------------------------------------------------- iperf3
 for ((i = 1; i <= RUNS; i++)); do
-  for p in "${PATHS[@]}"; do
+  for p in "${IPERF_PATHS[@]}"; do
     for dir in fwd rev; do
       flag=(); [[ $dir == rev ]] && flag=(-R)
       f="$TMP/iperf-$p-$dir-$i.json"
@@ -135,7 +149,7 @@ done
 
 # ---------------------------------------------------------------- redis-benchmark
 for ((i = 1; i <= RUNS; i++)); do
-  for p in "${PATHS[@]}"; do
+  for p in "${REDIS_PATHS[@]}"; do
     for P in 1 16; do
       f="$TMP/redis-$p-$P-$i.csv"
       if redis-benchmark -h 127.0.0.1 -p "${REDIS_TO[$p]}" -t get,set -n "$REDIS_N" -c 50 -P "$P" --csv >"$f" 2>"$f.err"; then
@@ -149,9 +163,22 @@ for ((i = 1; i <= RUNS; i++)); do
   log "redis-benchmark run $i/$RUNS done"
 done
 
+# ---------------------------------------------------------------- HTTP (wrk, keep-alive, 50 connections)
+for ((i = 1; i <= RUNS; i++)); do
+  for p in "${HTTP_PATHS[@]}"; do
+    f="$TMP/wrk-$p-$i.txt"
+    if wrk -t 2 -c 50 -d "${WRK_SECS}s" --latency "http://127.0.0.1:${HTTP_TO[$p]}/" >"$f" 2>&1 \
+        && out=$($TOOL wrk "$f" 2>"$f.err"); then
+      read -r rps p50 p99 <<<"$out"
+      sample http_rps "$p" "$rps"; sample http_p50 "$p" "$p50"; sample http_p99 "$p" "$p99"
+    else log "wrk $p run $i failed: $(head -c 300 "$f") $(cat "$f.err" 2>/dev/null)"; fi
+  done
+  log "wrk run $i/$RUNS done"
+done
+
 # ---------------------------------------------------------------- connection churn
 for ((i = 1; i <= RUNS; i++)); do
-  for p in "${PATHS[@]}"; do
+  for p in "${REDIS_PATHS[@]}"; do
     if v=$($TOOL churn "${REDIS_TO[$p]}" "$CHURN_N"); then sample churn "$p" "$v"
     else log "churn $p run $i failed"; fi
   done
@@ -160,10 +187,11 @@ done
 
 # ---------------------------------------------------------------- memory (fresh proxies each run)
 for ((i = 1; i <= RUNS; i++)); do
-  read -r MH MV < <($TOOL freeports 2)
+  read -r MH MV MR < <($TOOL freeports 3)
   start_haproxy "$MH" "$REDIS_PORT"; hp=$LAST_PID
   start_vaurien "$MV" "$REDIS_PORT"; vp=$LAST_PID
-  for pair in "haproxy $hp $MH" "vaurien $vp $MV"; do
+  start_vaurien "$MR" "$REDIS_PORT" redis; rp=$LAST_PID
+  for pair in "haproxy $hp $MH" "vaurien $vp $MV" "vaurien-redis $rp $MR"; do
     read -r p pid port <<<"$pair"
     if out=$($TOOL hold "$pid" "$port" "$IDLE_N"); then
       read -r b a per <<<"$out"
@@ -172,7 +200,7 @@ for ((i = 1; i <= RUNS; i++)); do
       sample rss_per_conn "$p" "$(awk -v x="$per" 'BEGIN{printf "%.2f", x/1024}')"
     else log "memory $p run $i failed"; fi
   done
-  stop_pid "$hp"; stop_pid "$vp"
+  stop_pid "$hp"; stop_pid "$vp"; stop_pid "$rp"
   log "memory run $i/$RUNS done"
 done
 
@@ -193,9 +221,9 @@ mkdir -p "$HERE/results"
 cp "$SAMPLES" "$HERE/results/latest-samples.txt"
 cat >"$TMP/meta.json" <<EOF
 {"mode": "$MODE", "runs": $RUNS, "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
- "iperf_seconds": $IPERF_SECS, "redis_requests": $REDIS_N, "churn_connections": $CHURN_N, "idle_connections": $IDLE_N,
+ "iperf_seconds": $IPERF_SECS, "redis_requests": $REDIS_N, "wrk_seconds": $WRK_SECS, "churn_connections": $CHURN_N, "idle_connections": $IDLE_N,
  "nproc": $(nproc), "kernel": "$(uname -r)", "dotnet": "$(dotnet --version)",
- "haproxy": "$(haproxy -v | head -1)", "redis": "$(redis-server --version)"}
+ "haproxy": "$(haproxy -v | head -1)", "redis": "$(redis-server --version)", "wrk": "$(wrk -v 2>&1 | head -1)"}
 EOF
 echo
 $TOOL report "$SAMPLES" "$HERE/results/latest.md" "$HERE/results/latest.json" "$TMP/meta.json"

@@ -12,6 +12,7 @@ Sub-commands (all print to stdout):
                                    kill CMD by PID; prints milliseconds
   iperf JSONFILE                   bits/s received, from iperf3 -J output, as Gbit/s
   rediscsv CSVFILE                 redis-benchmark --csv -> lines "TEST rps p50 p99"
+  wrk TEXTFILE                     wrk --latency output -> "rps p50_ms p99_ms"
   report SAMPLES MD JSON META      medians, ratios, markdown table + JSON
 """
 import json
@@ -190,6 +191,28 @@ def rediscsv(path):
         print(test, rps, p50, p99)
 
 
+def wrk(path):
+    # wrk --latency prints "Requests/sec: N" and a "Latency Distribution" block ("50% 1.23ms", "99% 4.56ms").
+    units = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    rps, pct = None, {}
+    with open(path) as f:
+        text = f.read()
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] == "Requests/sec:":
+            rps = float(parts[1])
+        elif len(parts) == 2 and parts[0] in ("50%", "99%"):
+            value = parts[1]
+            for u in ("us", "ms", "s"):
+                if value.endswith(u):
+                    pct[parts[0]] = float(value[: -len(u)]) * units[u]
+                    break
+    errors = "Non-2xx or 3xx responses" in text or "Socket errors" in text
+    if rps is None or "50%" not in pct or "99%" not in pct or errors:
+        raise RuntimeError("wrk output incomplete or with errors: " + text[:300])
+    print(rps, pct["50%"], pct["99%"])
+
+
 # metric key -> (label, unit, higher_is_better)
 METRICS = [
     ("iperf_fwd", "iperf3 1 stream, client->server", "Gbit/s", True),
@@ -206,13 +229,19 @@ METRICS = [
     ("redis_get_p16", "redis GET -c 50 -P 16", "ops/s", True),
     ("redis_get_p16_p50", "redis GET -P 16 p50", "ms", False),
     ("redis_get_p16_p99", "redis GET -P 16 p99", "ms", False),
+    ("http_rps", "HTTP wrk -c 50, GET / (13 B)", "req/s", True),
+    ("http_p50", "HTTP wrk p50", "ms", False),
+    ("http_p99", "HTTP wrk p99", "ms", False),
     ("churn", "churn: connect+PING+close", "conn/s", True),
     ("rss_before", "proxy RSS before idle conns", "MiB", False),
     ("rss_after", "proxy RSS with idle conns", "MiB", False),
     ("rss_per_conn", "proxy RSS per idle proxied conn", "KiB", False),
     ("startup", "start-up to first PONG", "ms", False),
 ]
-PATHS = ["direct", "haproxy", "vaurien"]
+# vaurien runs as three proxies: tcp (the baseline), redis and http (framing every request); each is compared
+# with haproxy and direct, measured in the same run.
+VAURIEN = [("vaurien", "tcp"), ("vaurien-redis", "redis"), ("vaurien-http", "http")]
+PATHS = ["direct", "haproxy"] + [p for p, _ in VAURIEN]
 
 
 def fmt(v):
@@ -248,27 +277,38 @@ def report(samples_path, md_path, json_path, meta_path):
             continue
         s = samples[key]
         med = {p: (statistics.median(s[p]) if p in s else None) for p in PATHS}
-        v = med["vaurien"]
-        rh = v / med["haproxy"] if v is not None and med["haproxy"] else None
-        rd = v / med["direct"] if v is not None and med["direct"] else None
+        ratios = {}
+        for p, _ in VAURIEN:
+            v = med[p]
+            ratios[p] = {
+                "haproxy": v / med["haproxy"] if v is not None and med["haproxy"] else None,
+                "direct": v / med["direct"] if v is not None and med["direct"] else None,
+            }
         rows.append({
             "metric": key, "label": label, "unit": unit,
             "better": "higher" if hib else "lower",
-            "median": med, "vaurien_over_haproxy": rh, "vaurien_over_direct": rd,
+            "median": med, "ratios": ratios,
             "samples": {p: s[p] for p in PATHS if p in s},
         })
+    names = [n for _, n in VAURIEN]
     lines = [
         "Medians of %d runs per cell (%s mode), %s." % (meta["runs"], meta["mode"], meta["date"]),
         "",
-        "| metric | unit | better | direct | haproxy | vaurien | vaurien/haproxy | vaurien/direct |",
-        "|---|---|---|---:|---:|---:|---:|---:|",
+        "| metric | unit | better | direct | haproxy | " + " | ".join("vaurien " + n for n in names) + " | "
+        + " | ".join(n + "/haproxy" for n in names) + " | " + " | ".join(n + "/direct" for n in names) + " |",
+        "|---|---|---|" + "---:|" * (2 + 3 * len(names)),
     ]
+
+    def ratio(v):
+        return "n/a" if v is None else "%.2f" % v
+
     for r in rows:
         m = r["median"]
-        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            r["label"], r["unit"], r["better"], fmt(m["direct"]), fmt(m["haproxy"]), fmt(m["vaurien"]),
-            "n/a" if r["vaurien_over_haproxy"] is None else "%.2f" % r["vaurien_over_haproxy"],
-            "n/a" if r["vaurien_over_direct"] is None else "%.2f" % r["vaurien_over_direct"]))
+        cells = [r["label"], r["unit"], r["better"], fmt(m["direct"]), fmt(m["haproxy"])]
+        cells += [fmt(m[p]) for p, _ in VAURIEN]
+        cells += [ratio(r["ratios"][p]["haproxy"]) for p, _ in VAURIEN]
+        cells += [ratio(r["ratios"][p]["direct"]) for p, _ in VAURIEN]
+        lines.append("| " + " | ".join(cells) + " |")
     text = "\n".join(lines) + "\n"
     with open(md_path, "w") as f:
         f.write(text)
@@ -295,6 +335,8 @@ def main(argv):
         iperf(args[0])
     elif cmd == "rediscsv":
         rediscsv(args[0])
+    elif cmd == "wrk":
+        wrk(args[0])
     elif cmd == "report":
         report(*args)
     else:
