@@ -1,5 +1,9 @@
 using System.Runtime.InteropServices;
 using Vaurien.Host.Cli;
+using Vaurien.Host.Proxy;
+
+// Before any socket exists: the socket engine reads this once.
+SocketEngine.UseInlineCompletions();
 
 using var stop = new CancellationTokenSource();
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
