@@ -36,7 +36,7 @@ internal sealed class Memcache : Protocol<MemcacheOptions>
     {
         var client = connection.Client;
         var backend = connection.Backend;
-        var commands = new FrameStream<MemcacheFramer.Frame>(client.Input, buffer => MemcacheFramer.ReadCommand(buffer, options.MaxFrame), options.MaxFrame, options.Buffer);
+        var commands = new FrameStream<MemcacheFramer.Frame>(client.Input, buffer => MemcacheFramer.ReadCommand(buffer, options.MaxFrame), options.MaxFrame, options.Buffer, connection, "client");
 
         // The shapes of the responses still to relay, oldest first: the next response is framed by the first.
         var expected = new Queue<MemcacheReply>();
@@ -44,7 +44,9 @@ internal sealed class Memcache : Protocol<MemcacheOptions>
             backend.Input,
             buffer => expected.TryPeek(out var kind) ? MemcacheFramer.ReadReply(buffer, kind, options.MaxFrame) : MemcacheFramer.Frame.Invalid,
             options.MaxFrame,
-            options.Buffer);
+            options.Buffer,
+            connection,
+            "backend");
 
         // Quiet meta commands went to the backend and no mn has closed their pipeline yet.
         var quiet = false;

@@ -21,8 +21,8 @@ internal sealed class MysqlSession
         _connection = connection;
         _flushEvery = options.Buffer;
         var maxFrame = options.MaxFrame;
-        Requests = new(connection.Client.Input, buffer => MysqlFramer.ReadCommand(buffer, maxFrame), maxFrame, options.Buffer);
-        Responses = new(connection.Backend.Input, buffer => MysqlFramer.ReadPacket(buffer, maxFrame), maxFrame, options.Buffer);
+        Requests = new(connection.Client.Input, buffer => MysqlFramer.ReadCommand(buffer, maxFrame), maxFrame, options.Buffer, connection, "client");
+        Responses = new(connection.Backend.Input, buffer => MysqlFramer.ReadPacket(buffer, maxFrame), maxFrame, options.Buffer, connection, "backend");
     }
 
     /// <summary>The client's commands (and, in the handshake and LOCAL INFILE, its other packets).</summary>

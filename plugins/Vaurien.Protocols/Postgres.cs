@@ -50,12 +50,16 @@ internal sealed class Postgres : Protocol<PostgresOptions>
             connection.Client.Input,
             buffer => startup ? PostgresFramer.ReadStartup(buffer, maxFrame) : PostgresFramer.ReadRequest(buffer, maxFrame),
             maxFrame,
-            options.Buffer);
+            options.Buffer,
+            connection,
+            "client");
         var responses = new FrameStream<PostgresFramer.Response>(
             connection.Backend.Input,
             buffer => oneByte ? PostgresFramer.ReadByte(buffer) : PostgresFramer.ReadResponses(buffer, maxFrame),
             maxFrame,
-            options.Buffer);
+            options.Buffer,
+            connection,
+            "backend");
 
         while (true)
         {

@@ -37,8 +37,8 @@ internal sealed class SmtpSession
         _connection = connection;
         _maxLine = options.MaxLine;
         _pendingLimit = 4L * options.Buffer;
-        _requests = new FrameStream<SmtpFramer.Frame>(connection.Client.Input, ParseRequest, options.MaxLine, options.Buffer);
-        _replies = new FrameStream<SmtpFramer.Frame>(connection.Backend.Input, buffer => SmtpFramer.ReadReply(buffer, _maxLine), options.MaxLine, options.Buffer);
+        _requests = new FrameStream<SmtpFramer.Frame>(connection.Client.Input, ParseRequest, options.MaxLine, options.Buffer, connection, "client");
+        _replies = new FrameStream<SmtpFramer.Frame>(connection.Backend.Input, buffer => SmtpFramer.ReadReply(buffer, _maxLine), options.MaxLine, options.Buffer, connection, "backend");
     }
 
     private enum Mode

@@ -29,6 +29,16 @@ public abstract class ProtocolConnection
     public abstract bool IsPassThrough { get; }
 
     /// <summary>
+    /// Says why the protocol is about to end the connection on its own: bytes it cannot frame, a frame beyond its
+    /// limit. The host writes it as one warning line naming the proxy and the connection; then return from
+    /// <see cref="IProtocol.RunAsync"/> as usual. The default does nothing.
+    /// </summary>
+    /// <param name="reason">What was wrong, for the operator: which side, and which limit or rule.</param>
+    public virtual void ReportClose(string reason)
+    {
+    }
+
+    /// <summary>
     /// Starts an exchange: picks a behavior by the active policy and runs its <see cref="IBehavior.OnBeforeHandle"/>.
     /// The protocol then acts on <see cref="Exchange.Outcome"/> and, once the exchange is over, calls
     /// <see cref="Exchange.CompleteAsync"/>.

@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Vaurien.Testing.Logging;
 using Vaurien.Testing.Network;
 using Vaurien.Testing.Servers;
 
@@ -153,14 +155,19 @@ public sealed class RedisTests(RedisServer redis) : IClassFixture<RedisServer>
     }
 
     [Fact]
-    public async Task Frame_LengthBeyondMaxFrame_ClosesCleanlyWithoutReachingTheBackend()
+    public async Task Frame_LengthBeyondMaxFrame_ClosesCleanlyWithOneWarningLine()
     {
-        await using var proxy = await LoopbackProxy.StartAsync(Redis(), redis.EndPoint, new LoopbackProxyOptions { ProtocolOptions = new RedisOptions { MaxFrame = 4096 } });
+        using var logs = new CapturedLogs();
+        var options = new LoopbackProxyOptions { ProtocolOptions = new RedisOptions { MaxFrame = 4096 }, Loggers = logs.Factory };
+        await using var proxy = await LoopbackProxy.StartAsync(Redis(), redis.EndPoint, options);
         using var client = await proxy.ConnectAsync();
 
         await client.SendAllAsync("*1\r\n$999999999\r\nxx"u8.ToArray());
 
         Assert.True(await client.WaitForCloseAsync(), "A frame too large is a FIN, not a reset.");
+        var warning = Assert.Single(logs.AtLeast(LogLevel.Warning));
+        Assert.Contains("the client sent bytes that are not this protocol, or a frame over the 4096-byte limit", warning.Message);
+        Assert.Contains("protocol 'test-protocol'", warning.Message);
     }
 
     private static string WithoutClientId(byte[] replies) =>

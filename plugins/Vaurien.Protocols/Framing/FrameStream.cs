@@ -8,7 +8,13 @@ namespace Vaurien.Protocols.Framing;
 /// one that outgrows a read buffer is gathered in a buffer of its own, because the host's pipe stops reading once
 /// it holds a few unconsumed buffers and a large frame would otherwise never complete.
 /// </summary>
-internal sealed class FrameStream<TFrame>(PipeReader input, FrameParser<TFrame> parse, int maxFrame, int spill)
+/// <param name="input">The side to read.</param>
+/// <param name="parse">The protocol's parser.</param>
+/// <param name="maxFrame">The protocol's limit; what the parser enforces, and what gathering never exceeds.</param>
+/// <param name="spill">Past this many bytes waiting in the pipe, an incomplete frame is gathered here (the buffer option).</param>
+/// <param name="connection">Where an invalid frame is reported (<see cref="ProtocolConnection.ReportClose"/>); null for none.</param>
+/// <param name="peer">Who sends on <paramref name="input"/>, for that report: "client" or "backend".</param>
+internal sealed class FrameStream<TFrame>(PipeReader input, FrameParser<TFrame> parse, int maxFrame, int spill, ProtocolConnection? connection = null, string peer = "peer")
     where TFrame : struct, IFrame
 {
     private byte[] _owned = [];
@@ -58,6 +64,7 @@ internal sealed class FrameStream<TFrame>(PipeReader input, FrameParser<TFrame> 
 
                 if (frame.Status == FrameStatus.Invalid)
                 {
+                    ReportInvalid();
                     return (Result.Invalid, frame, default);
                 }
 
@@ -111,6 +118,7 @@ internal sealed class FrameStream<TFrame>(PipeReader input, FrameParser<TFrame> 
             if (found.Status == FrameStatus.Invalid)
             {
                 input.AdvanceTo(buffer.Start);
+                ReportInvalid();
                 return (Result.Invalid, found, default);
             }
 
@@ -159,6 +167,9 @@ internal sealed class FrameStream<TFrame>(PipeReader input, FrameParser<TFrame> 
         _ownedStart = 0;
         _ownedEnd = 0;
     }
+
+    private void ReportInvalid() =>
+        connection?.ReportClose($"the {peer} sent bytes that are not this protocol, or a frame over the {maxFrame}-byte limit; closing the connection");
 
     private async ValueTask<ReadResult?> ReadAsync(bool wait)
     {

@@ -100,6 +100,8 @@ internal sealed partial class ProxyConnection : ProtocolConnection
     /// <summary>A number no other connection of this process has.</summary>
     public static long NextId() => Interlocked.Increment(ref _lastId);
 
+    public override void ReportClose(string reason) => ProxyLog.ProtocolClosed(_logger, _definition.Name, Info.Id, ProtocolName, reason);
+
     public override ValueTask<Exchange> BeginExchangeAsync(Direction direction, ReadOnlySequence<byte> data, string? command = null)
     {
         if (IsClosing)

@@ -61,4 +61,8 @@ internal static partial class ProxyLog
     [LoggerMessage(EventId = 13, EventName = "Hanging", Level = LogLevel.Debug,
         Message = "Proxy '{Proxy}': connection {ConnectionId} hangs until the client leaves.")]
     public static partial void Hanging(ILogger logger, string proxy, long connectionId);
+
+    [LoggerMessage(EventId = 14, EventName = "ProtocolClosed", Level = LogLevel.Warning,
+        Message = "Proxy '{Proxy}': connection {ConnectionId}, protocol '{Protocol}': {Reason}.")]
+    public static partial void ProtocolClosed(ILogger logger, string proxy, long connectionId, string protocol, string reason);
 }

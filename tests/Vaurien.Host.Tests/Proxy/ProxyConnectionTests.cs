@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Vaurien.Host.Options;
+using Vaurien.Testing.Logging;
 using Vaurien.Testing.Network;
 using Vaurien.Testing.Time;
 using Xunit;

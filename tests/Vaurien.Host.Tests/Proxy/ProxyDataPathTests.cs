@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Vaurien.Testing.Logging;
 using Vaurien.Testing.Network;
 using Xunit;
 

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vaurien.Host.Configuration;
+using Vaurien.Testing.Logging;
 using Vaurien.Testing.Network;
 using Xunit;
 

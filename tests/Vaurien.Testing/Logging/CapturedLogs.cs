@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Vaurien.Host.Proxy.Tests;
+namespace Vaurien.Testing.Logging;
 
 /// <summary>A logger factory that keeps every entry, to assert what the proxy logged.</summary>
-internal sealed class CapturedLogs : ILoggerProvider
+public sealed class CapturedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<Entry> _entries = new();
 
@@ -25,7 +25,7 @@ internal sealed class CapturedLogs : ILoggerProvider
     {
     }
 
-    internal sealed record Entry(LogLevel Level, EventId EventId, string Message, Exception? Exception);
+    public sealed record Entry(LogLevel Level, EventId EventId, string Message, Exception? Exception);
 
     private sealed class Logger(CapturedLogs logs) : ILogger
     {
