@@ -9,6 +9,7 @@ using Vaurien.Testing.Network;
 
 namespace Vaurien.Protocols.Tests;
 
+[Collection(TimingCollection.Name)]
 public sealed class HttpTests(HttpBackend backend) : IClassFixture<HttpBackend>
 {
     private static readonly int[] DefaultErrorCodes = [500, 501, 502, 503];
@@ -195,7 +196,7 @@ public sealed class HttpTests(HttpBackend backend) : IClassFixture<HttpBackend>
         }
 
         clock.Stop();
-        Assert.InRange(clock.Elapsed.TotalSeconds, Requests * Sleep, Requests * Sleep * 1.75);
+        TimingCollection.AssertEachDelayedOnce(clock.Elapsed, Requests, Sleep);
     }
 
     [Fact]

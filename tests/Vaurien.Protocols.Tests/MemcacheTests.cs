@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 
 namespace Vaurien.Protocols.Tests;
 
+[Collection(TimingCollection.Name)]
 public sealed class MemcacheTests(MemcacheServer memcached, ITestOutputHelper output) : IClassFixture<MemcacheServer>
 {
     private const string InjectedError = "SERVER_ERROR Vaurien injected error\r\n";
@@ -249,7 +250,7 @@ public sealed class MemcacheTests(MemcacheServer memcached, ITestOutputHelper ou
 
         clock.Stop();
         output.WriteLine($"{Requests} requests in {clock.Elapsed.TotalSeconds:F3} s");
-        Assert.InRange(clock.Elapsed.TotalSeconds, Requests * Sleep, Requests * Sleep * 1.75);
+        TimingCollection.AssertEachDelayedOnce(clock.Elapsed, Requests, Sleep);
     }
 
     [Fact]

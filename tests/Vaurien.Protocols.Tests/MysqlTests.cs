@@ -9,6 +9,7 @@ using Vaurien.Testing.Network;
 
 namespace Vaurien.Protocols.Tests;
 
+[Collection(TimingCollection.Name)]
 public sealed class MysqlTests(MysqlServer mysql) : IClassFixture<MysqlServer>
 {
     private const string Workload = """
@@ -190,8 +191,7 @@ public sealed class MysqlTests(MysqlServer mysql) : IClassFixture<MysqlServer>
             Assert.Equal(0x00, ok[0]);
         }
 
-        var elapsed = watch.Elapsed.TotalSeconds;
-        Assert.InRange(elapsed, Commands * Sleep, Commands * Sleep * 1.75);
+        TimingCollection.AssertEachDelayedOnce(watch.Elapsed, Commands, Sleep);
     }
 
     [Fact]

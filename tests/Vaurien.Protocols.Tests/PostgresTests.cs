@@ -11,6 +11,7 @@ using Vaurien.Testing.Network;
 
 namespace Vaurien.Protocols.Tests;
 
+[Collection(TimingCollection.Name)]
 public sealed class PostgresTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
     private const string InjectedMessage = "terminating connection due to administrator command (Vaurien injected error)";
@@ -281,7 +282,7 @@ public sealed class PostgresTests(PostgresServer postgres) : IClassFixture<Postg
 
         clock.Stop();
 
-        Assert.InRange(clock.Elapsed.TotalSeconds, Queries * 0.2, Queries * 0.2 * 1.75);
+        TimingCollection.AssertEachDelayedOnce(clock.Elapsed, Queries, 0.2);
     }
 
     [Fact]
@@ -312,7 +313,7 @@ public sealed class PostgresTests(PostgresServer postgres) : IClassFixture<Postg
         clock.Stop();
 
         // Three reads per query delayed each would take 4.8 s; the pauses add about 0.16 s.
-        Assert.InRange(clock.Elapsed.TotalSeconds, Queries * 0.2, Queries * 0.2 * 1.75);
+        TimingCollection.AssertEachDelayedOnce(clock.Elapsed, Queries, 0.2);
     }
 
     [Fact]

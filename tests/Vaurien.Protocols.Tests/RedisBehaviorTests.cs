@@ -7,6 +7,7 @@ using Vaurien.Testing.Servers;
 namespace Vaurien.Protocols.Tests;
 
 /// <summary>Vaurien's real behaviors on the redis protocol, in front of a real redis-server.</summary>
+[Collection(TimingCollection.Name)]
 public sealed class RedisBehaviorTests(RedisServer redis) : IClassFixture<RedisServer>
 {
     private const double Sleep = 0.2;
@@ -34,8 +35,7 @@ public sealed class RedisBehaviorTests(RedisServer redis) : IClassFixture<RedisS
             Assert.Equal("+OK\r\n", Encoding.ASCII.GetString(await client.ReceiveExactlyAsync(5)));
         }
 
-        var elapsed = clock.Elapsed.TotalSeconds;
-        Assert.True(elapsed >= commands * Sleep && elapsed < commands * Sleep * 1.75, $"{commands} commands took {elapsed:F2} s.");
+        TimingCollection.AssertEachDelayedOnce(clock.Elapsed, commands, Sleep);
     }
 
     [Fact]

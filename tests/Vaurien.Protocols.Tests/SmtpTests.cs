@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 
 namespace Vaurien.Protocols.Tests;
 
+[Collection(TimingCollection.Name)]
 public sealed class SmtpTests(SmtpServer smtp, ITestOutputHelper output) : IClassFixture<SmtpServer>
 {
     // Sends the message file given as argv[3] with smtplib and prints "sent", or the SMTP error it raised.
@@ -163,7 +164,7 @@ public sealed class SmtpTests(SmtpServer smtp, ITestOutputHelper output) : IClas
 
         watch.Stop();
 
-        Assert.InRange(watch.Elapsed.TotalSeconds, Count * Sleep, Count * Sleep * 1.75);
+        TimingCollection.AssertEachDelayedOnce(watch.Elapsed, Count, Sleep);
     }
 
     [Fact]
