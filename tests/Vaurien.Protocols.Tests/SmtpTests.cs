@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using Vaurien.Behaviors;
 using Vaurien.Testing.Network;
+using Vaurien.Testing.Servers;
 using Xunit.Abstractions;
 
 namespace Vaurien.Protocols.Tests;

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Vaurien.Testing.Servers;
+using Xunit;
 
-namespace Vaurien.Protocols.Tests;
+namespace Vaurien.Testing.Servers;
 
 /// <summary>
 /// A real memcached (from scripts/install-test-deps.sh) on 127.0.0.1 and a free port, TCP only, with a throwaway
