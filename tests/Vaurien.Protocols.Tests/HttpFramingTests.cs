@@ -54,8 +54,8 @@ public sealed class HttpFramingTests
             var fromClient = Garbage(random, Requests);
             var fromBackend = Garbage(random, Responses);
 
-            var clientGot = DrainAsync(connection.ToClient);
-            var backendGot = DrainAsync(connection.ToBackend);
+            var clientGot = FramingFuzz.DrainAsync(connection.ToClient);
+            var backendGot = FramingFuzz.DrainAsync(connection.ToBackend);
             await connection.FromClient.WriteAsync(fromClient);
             await connection.FromClient.CompleteAsync();
             await connection.FromBackend.WriteAsync(fromBackend);
@@ -122,7 +122,7 @@ public sealed class HttpFramingTests
     public async Task Frame_AnsweredRequest_ClosesWithoutReachingTheBackend()
     {
         var connection = new InMemoryConnection(new HttpOptions(), passThrough: false) { AnswerEvery = 1 };
-        var backendGot = DrainAsync(connection.ToBackend);
+        var backendGot = FramingFuzz.DrainAsync(connection.ToBackend);
 
         // The client's stream stays open: only the answer can end the connection.
         var run = Protocol.RunAsync(connection);
@@ -169,8 +169,8 @@ public sealed class HttpFramingTests
     public async Task Frame_BeyondMaxHeaderOrNotHttp_ClosesWithoutWaitingForTheRest(string start, bool fromClient)
     {
         var connection = new InMemoryConnection(new HttpOptions { MaxHeader = 4096, Buffer = 512 }, passThrough: false);
-        var clientGot = DrainAsync(connection.ToClient);
-        var backendGot = DrainAsync(connection.ToBackend);
+        var clientGot = FramingFuzz.DrainAsync(connection.ToClient);
+        var backendGot = FramingFuzz.DrainAsync(connection.ToBackend);
         var request = "GET / HTTP/1.1\r\n\r\n";
 
         // The streams never end: only what the proxy reads can end the connection.
@@ -198,8 +198,8 @@ public sealed class HttpFramingTests
     private static async Task<(string ToBackend, string ToClient, int Exchanges)> RunAsync(string requests, string responses, HttpOptions options, bool completeBackend = true)
     {
         var connection = new InMemoryConnection(options, passThrough: false);
-        var clientGot = ReadAllAsync(connection.ToClient);
-        var backendGot = ReadAllAsync(connection.ToBackend);
+        var clientGot = FramingFuzz.ReadAllAsync(connection.ToClient);
+        var backendGot = FramingFuzz.ReadAllAsync(connection.ToBackend);
         await connection.FromBackend.WriteAsync(Encoding.ASCII.GetBytes(responses));
         if (completeBackend)
         {
@@ -251,39 +251,5 @@ public sealed class HttpFramingTests
         }
 
         return received;
-    }
-
-    private static async Task<long> DrainAsync(PipeReader reader)
-    {
-        long total = 0;
-        while (true)
-        {
-            var result = await reader.ReadAsync();
-            total += result.Buffer.Length;
-            reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
-            {
-                return total;
-            }
-        }
-    }
-
-    private static async Task<byte[]> ReadAllAsync(PipeReader reader)
-    {
-        var all = new MemoryStream();
-        while (true)
-        {
-            var result = await reader.ReadAsync();
-            foreach (var segment in result.Buffer)
-            {
-                all.Write(segment.Span);
-            }
-
-            reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
-            {
-                return all.ToArray();
-            }
-        }
     }
 }

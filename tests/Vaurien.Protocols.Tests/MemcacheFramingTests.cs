@@ -32,11 +32,11 @@ public sealed class MemcacheFramingTests
         {
             var options = new MemcacheOptions { MaxFrame = 1024, Buffer = 512 };
             var connection = new InMemoryConnection(options, passThrough: random.Next(2) == 0) { AnswerEvery = random.Next(4) };
-            var fromClient = Garbage(random);
-            var fromBackend = Garbage(random);
+            var fromClient = FramingFuzz.Garbage(random, Fragments);
+            var fromBackend = FramingFuzz.Garbage(random, Fragments);
 
-            var clientGot = DrainAsync(connection.ToClient);
-            var backendGot = DrainAsync(connection.ToBackend);
+            var clientGot = FramingFuzz.DrainAsync(connection.ToClient);
+            var backendGot = FramingFuzz.DrainAsync(connection.ToBackend);
             await connection.FromClient.WriteAsync(fromClient);
             await connection.FromClient.CompleteAsync();
             await connection.FromBackend.WriteAsync(fromBackend);
@@ -64,8 +64,8 @@ public sealed class MemcacheFramingTests
     {
         var options = new MemcacheOptions { MaxFrame = 4096, Buffer = 512 };
         var connection = new InMemoryConnection(options, passThrough: false);
-        var clientGot = DrainAsync(connection.ToClient);
-        var backendGot = DrainAsync(connection.ToBackend);
+        var clientGot = FramingFuzz.DrainAsync(connection.ToClient);
+        var backendGot = FramingFuzz.DrainAsync(connection.ToBackend);
         var request = start.StartsWith("STAT", StringComparison.Ordinal) ? "stats\r\n" : "get k\r\n";
 
         // The stream never ends: only the frame's size can end the connection.
@@ -94,8 +94,8 @@ public sealed class MemcacheFramingTests
     public async Task Frame_ThousandCommandsInOneWrite_AreOneExchangeEachWithResponsesInOrder(bool passThrough)
     {
         var connection = new InMemoryConnection(new MemcacheOptions(), passThrough);
-        var clientGot = ReadAllAsync(connection.ToClient);
-        var backendGot = ReadAllAsync(connection.ToBackend);
+        var clientGot = FramingFuzz.ReadAllAsync(connection.ToClient);
+        var backendGot = FramingFuzz.ReadAllAsync(connection.ToBackend);
         var commands = new StringBuilder();
         var responses = new StringBuilder();
         for (var i = 0; i < 1000; i++)
@@ -133,8 +133,8 @@ public sealed class MemcacheFramingTests
     public async Task Unframed_BinaryWatchOrAnswerAfterQuiet_PassesBothWaysAsItIs(string fromClient, string fromBackend)
     {
         var connection = new InMemoryConnection(new MemcacheOptions(), passThrough: false);
-        var clientGot = ReadAllAsync(connection.ToClient);
-        var backendGot = ReadAllAsync(connection.ToBackend);
+        var clientGot = FramingFuzz.ReadAllAsync(connection.ToClient);
+        var backendGot = FramingFuzz.ReadAllAsync(connection.ToBackend);
 
         await connection.FromClient.WriteAsync(Encoding.Latin1.GetBytes(fromClient));
         await connection.FromClient.CompleteAsync();
@@ -150,8 +150,8 @@ public sealed class MemcacheFramingTests
     public async Task Frame_LongMultiGetLine_IsOneExchange()
     {
         var connection = new InMemoryConnection(new MemcacheOptions(), passThrough: false);
-        var backendGot = ReadAllAsync(connection.ToBackend);
-        var clientGot = ReadAllAsync(connection.ToClient);
+        var backendGot = FramingFuzz.ReadAllAsync(connection.ToBackend);
+        var clientGot = FramingFuzz.ReadAllAsync(connection.ToClient);
         var line = "get " + string.Join(' ', Enumerable.Range(0, 400).Select(i => $"key{i}")) + "\r\n";
 
         await connection.FromClient.WriteAsync(Encoding.ASCII.GetBytes(line));
@@ -183,62 +183,6 @@ public sealed class MemcacheFramingTests
         await Protocol.WriteErrorAsync(connection, context, "two\r\nlines");
         await ((IDuplexPipe)connection.Client).Output.CompleteAsync();
 
-        Assert.Equal(expected, Encoding.ASCII.GetString(await ReadAllAsync(connection.ToClient).WaitAsync(TestTimeouts.Network)));
-    }
-
-    private static byte[] Garbage(Random random)
-    {
-        var bytes = new List<byte>();
-        var parts = random.Next(0, 12);
-        for (var i = 0; i < parts; i++)
-        {
-            if (random.Next(4) == 0)
-            {
-                var noise = new byte[random.Next(1, 64)];
-                random.NextBytes(noise);
-                bytes.AddRange(noise);
-            }
-            else
-            {
-                bytes.AddRange(Fragments[random.Next(Fragments.Length)]);
-            }
-        }
-
-        // Truncated anywhere, as a stream cut short would be.
-        return bytes.Take(random.Next(bytes.Count + 1)).ToArray();
-    }
-
-    private static async Task<long> DrainAsync(PipeReader reader)
-    {
-        long total = 0;
-        while (true)
-        {
-            var result = await reader.ReadAsync();
-            total += result.Buffer.Length;
-            reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
-            {
-                return total;
-            }
-        }
-    }
-
-    private static async Task<byte[]> ReadAllAsync(PipeReader reader)
-    {
-        var all = new MemoryStream();
-        while (true)
-        {
-            var result = await reader.ReadAsync();
-            foreach (var segment in result.Buffer)
-            {
-                all.Write(segment.Span);
-            }
-
-            reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
-            {
-                return all.ToArray();
-            }
-        }
+        Assert.Equal(expected, Encoding.ASCII.GetString(await FramingFuzz.ReadAllAsync(connection.ToClient).WaitAsync(TestTimeouts.Network)));
     }
 }

@@ -47,8 +47,8 @@ public sealed class MysqlFramingTests
             var fromClient = Garbage(random, ClientFragments, handshake ? HandshakeResponse : []);
             var fromBackend = Garbage(random, BackendFragments, handshake ? [.. Greeting, .. HandshakeOk] : []);
 
-            var clientGot = DrainAsync(connection.ToClient);
-            var backendGot = DrainAsync(connection.ToBackend);
+            var clientGot = FramingFuzz.DrainAsync(connection.ToClient);
+            var backendGot = FramingFuzz.DrainAsync(connection.ToBackend);
             await connection.FromClient.WriteAsync(fromClient);
             await connection.FromClient.CompleteAsync();
             await connection.FromBackend.WriteAsync(fromBackend);
@@ -77,8 +77,8 @@ public sealed class MysqlFramingTests
     {
         var options = new MysqlOptions { MaxFrame = 4096, Buffer = 512 };
         var connection = new InMemoryConnection(options, passThrough: false);
-        var clientGot = DrainAsync(connection.ToClient);
-        var backendGot = DrainAsync(connection.ToBackend);
+        var clientGot = FramingFuzz.DrainAsync(connection.ToClient);
+        var backendGot = FramingFuzz.DrainAsync(connection.ToBackend);
         byte[] huge = [0xA0, 0x86, 0x01, 0, 3, .. new byte[8192]];
 
         // The streams never end: only the frame's size can end the connection.
@@ -116,8 +116,8 @@ public sealed class MysqlFramingTests
     public async Task Frame_ThousandCommandsInOneWrite_AreThousandExchangesWithResponsesOfEveryShapeInOrder()
     {
         var connection = new InMemoryConnection(new MysqlOptions(), passThrough: false);
-        var clientGot = ReadAllAsync(connection.ToClient);
-        var backendGot = ReadAllAsync(connection.ToBackend);
+        var clientGot = FramingFuzz.ReadAllAsync(connection.ToClient);
+        var backendGot = FramingFuzz.ReadAllAsync(connection.ToBackend);
         var commands = Enumerable.Range(0, 1000).SelectMany(i => Packet(0, [3, .. Encoding.ASCII.GetBytes($"SELECT {i}")])).ToArray();
 
         // The greeting offers CLIENT_DEPRECATE_EOF and the client asks for it: result sets end with an OK (0xFE).
@@ -156,7 +156,7 @@ public sealed class MysqlFramingTests
 
         // COM_STMT_CLOSE waits for no answer: it gets none.
         byte[] expected = [.. Packet(1, [0xFF, 0xDD, 0x07, .. "#HY000Lost"u8]), .. Packet(1, [0xFF, 0xDD, 0x07, .. "#HY000custom"u8])];
-        Assert.Equal(expected, await ReadAllAsync(connection.ToClient).WaitAsync(TestTimeouts.Network));
+        Assert.Equal(expected, await FramingFuzz.ReadAllAsync(connection.ToClient).WaitAsync(TestTimeouts.Network));
     }
 
     private static byte[] Packet(byte sequence, ReadOnlySpan<byte> payload) => MysqlWire.Packet(sequence, payload);
@@ -184,39 +184,5 @@ public sealed class MysqlFramingTests
         // Truncated anywhere (mostly past the handshake), as a stream cut short would be.
         var keep = random.Next(2) == 0 ? bytes.Count : random.Next(bytes.Count + 1);
         return bytes.Take(keep).ToArray();
-    }
-
-    private static async Task<long> DrainAsync(PipeReader reader)
-    {
-        long total = 0;
-        while (true)
-        {
-            var result = await reader.ReadAsync();
-            total += result.Buffer.Length;
-            reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
-            {
-                return total;
-            }
-        }
-    }
-
-    private static async Task<byte[]> ReadAllAsync(PipeReader reader)
-    {
-        var all = new MemoryStream();
-        while (true)
-        {
-            var result = await reader.ReadAsync();
-            foreach (var segment in result.Buffer)
-            {
-                all.Write(segment.Span);
-            }
-
-            reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
-            {
-                return all.ToArray();
-            }
-        }
     }
 }

@@ -41,8 +41,8 @@ public sealed class PostgresFramingTests
             var fromClient = Garbage(random, random.Next(4) == 0 ? [] : PostgresWire.Startup(), ClientFragments);
             var fromBackend = Garbage(random, random.Next(4) == 0 ? [] : [.. Typed('R', "\0\0\0\0"), .. Typed('Z', "I")], BackendFragments);
 
-            var clientGot = DrainAsync(connection.ToClient);
-            var backendGot = DrainAsync(connection.ToBackend);
+            var clientGot = FramingFuzz.DrainAsync(connection.ToClient);
+            var backendGot = FramingFuzz.DrainAsync(connection.ToBackend);
             await connection.FromClient.WriteAsync(fromClient);
             await connection.FromClient.CompleteAsync();
             await connection.FromBackend.WriteAsync(fromBackend);
@@ -67,8 +67,8 @@ public sealed class PostgresFramingTests
     {
         var options = new PostgresOptions { MaxFrame = 4096, Buffer = 512 };
         var connection = new InMemoryConnection(options, passThrough);
-        var clientGot = DrainAsync(connection.ToClient);
-        var backendGot = DrainAsync(connection.ToBackend);
+        var clientGot = FramingFuzz.DrainAsync(connection.ToClient);
+        var backendGot = FramingFuzz.DrainAsync(connection.ToBackend);
         byte[] ready = [.. Typed('R', "\0\0\0\0"), .. Typed('Z', "I")];
         byte[] huge = [.. Header('D', 100000), .. new byte[8192]];
 
@@ -94,7 +94,7 @@ public sealed class PostgresFramingTests
     public async Task Frame_StartupMessageBeyondMaxFrame_ClosesBeforeTheBackendSeesIt()
     {
         var connection = new InMemoryConnection(new PostgresOptions { MaxFrame = 1024 }, passThrough: true);
-        var backendGot = DrainAsync(connection.ToBackend);
+        var backendGot = FramingFuzz.DrainAsync(connection.ToBackend);
 
         await connection.FromClient.WriteAsync(Untyped(1 << 20, 196608));
         await Protocol.RunAsync(connection).WaitAsync(TestTimeouts.Network);
@@ -118,7 +118,7 @@ public sealed class PostgresFramingTests
         await connection.FromClient.WriteAsync(PostgresWire.Startup());
         await connection.FromBackend.WriteAsync(ready);
         var readyGot = await ReadAtLeastAsync(connection.ToClient, ready.Length);
-        var clientGot = ReadAllAsync(connection.ToClient);
+        var clientGot = FramingFuzz.ReadAllAsync(connection.ToClient);
         byte[] requests = [.. batch, .. query];
         await connection.FromClient.WriteAsync(requests);
         var first = await ReadAtLeastAsync(connection.ToBackend, PostgresWire.Startup().Length + batch.Length);
@@ -148,25 +148,6 @@ public sealed class PostgresFramingTests
         var bytes = result.Buffer.ToArray();
         reader.AdvanceTo(result.Buffer.End);
         return bytes;
-    }
-
-    private static async Task<byte[]> ReadAllAsync(PipeReader reader)
-    {
-        var all = new MemoryStream();
-        while (true)
-        {
-            var result = await reader.ReadAsync();
-            foreach (var segment in result.Buffer)
-            {
-                all.Write(segment.Span);
-            }
-
-            reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
-            {
-                return all.ToArray();
-            }
-        }
     }
 
     private static byte[] Typed(char type, string body) => PostgresWire.Message(type, Encoding.Latin1.GetBytes(body));
@@ -211,6 +192,4 @@ public sealed class PostgresFramingTests
         var keep = random.Next(2) == 0 ? random.Next(bytes.Count + 1) : random.Next(Math.Min(start.Length, bytes.Count), bytes.Count + 1);
         return bytes.Take(keep).ToArray();
     }
-
-    private static async Task<long> DrainAsync(PipeReader reader) => (await ReadAllAsync(reader)).Length;
 }

@@ -26,11 +26,11 @@ public sealed class RedisFramingTests
         {
             var options = new RedisOptions { MaxFrame = 1024, Buffer = 512 };
             var connection = new InMemoryConnection(options, passThrough: random.Next(2) == 0) { AnswerEvery = random.Next(4) };
-            var fromClient = Garbage(random);
-            var fromBackend = Garbage(random);
+            var fromClient = FramingFuzz.Garbage(random, Fragments);
+            var fromBackend = FramingFuzz.Garbage(random, Fragments);
 
-            var clientGot = DrainAsync(connection.ToClient);
-            var backendGot = DrainAsync(connection.ToBackend);
+            var clientGot = FramingFuzz.DrainAsync(connection.ToClient);
+            var backendGot = FramingFuzz.DrainAsync(connection.ToBackend);
             await connection.FromClient.WriteAsync(fromClient);
             await connection.FromClient.CompleteAsync();
             await connection.FromBackend.WriteAsync(fromBackend);
@@ -56,8 +56,8 @@ public sealed class RedisFramingTests
     {
         var options = new RedisOptions { MaxFrame = 4096, Buffer = 512 };
         var connection = new InMemoryConnection(options, passThrough: false);
-        var clientGot = DrainAsync(connection.ToClient);
-        var backendGot = DrainAsync(connection.ToBackend);
+        var clientGot = FramingFuzz.DrainAsync(connection.ToClient);
+        var backendGot = FramingFuzz.DrainAsync(connection.ToBackend);
 
         // The stream never ends: only the frame's size can end the connection.
         var run = Protocol.RunAsync(connection);
@@ -83,8 +83,8 @@ public sealed class RedisFramingTests
     public async Task Frame_ThousandCommandsInOneWrite_AreThousandExchangesWithRepliesInOrder()
     {
         var connection = new InMemoryConnection(new RedisOptions(), passThrough: false);
-        var clientGot = ReadAllAsync(connection.ToClient);
-        var backendGot = ReadAllAsync(connection.ToBackend);
+        var clientGot = FramingFuzz.ReadAllAsync(connection.ToClient);
+        var backendGot = FramingFuzz.ReadAllAsync(connection.ToBackend);
         var commands = string.Concat(Enumerable.Range(0, 1000).Select(i => $"*2\r\n$4\r\nECHO\r\n${i.ToString().Length}\r\n{i}\r\n"));
         var replies = string.Concat(Enumerable.Range(0, 1000).Select(i => i % 2 == 0 ? $"${i.ToString().Length}\r\n{i}\r\n" : $"*2\r\n%1\r\n+k\r\n:{i}\r\n$-1\r\n"));
 
@@ -98,61 +98,5 @@ public sealed class RedisFramingTests
         Assert.Equal(1000, connection.Exchanges);
         Assert.Equal(commands, Encoding.ASCII.GetString(await backendGot.WaitAsync(TestTimeouts.Network)));
         Assert.Equal(replies, Encoding.ASCII.GetString(await clientGot.WaitAsync(TestTimeouts.Network)));
-    }
-
-    private static byte[] Garbage(Random random)
-    {
-        var bytes = new List<byte>();
-        var parts = random.Next(0, 12);
-        for (var i = 0; i < parts; i++)
-        {
-            if (random.Next(4) == 0)
-            {
-                var noise = new byte[random.Next(1, 64)];
-                random.NextBytes(noise);
-                bytes.AddRange(noise);
-            }
-            else
-            {
-                bytes.AddRange(Encoding.ASCII.GetBytes(Fragments[random.Next(Fragments.Length)]));
-            }
-        }
-
-        // Truncated anywhere, as a stream cut short would be.
-        return bytes.Take(random.Next(bytes.Count + 1)).ToArray();
-    }
-
-    private static async Task<long> DrainAsync(PipeReader reader)
-    {
-        long total = 0;
-        while (true)
-        {
-            var result = await reader.ReadAsync();
-            total += result.Buffer.Length;
-            reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
-            {
-                return total;
-            }
-        }
-    }
-
-    private static async Task<byte[]> ReadAllAsync(PipeReader reader)
-    {
-        var all = new MemoryStream();
-        while (true)
-        {
-            var result = await reader.ReadAsync();
-            foreach (var segment in result.Buffer)
-            {
-                all.Write(segment.Span);
-            }
-
-            reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
-            {
-                return all.ToArray();
-            }
-        }
     }
 }

@@ -12,6 +12,13 @@ public static class FramingFuzz
     /// <summary>Up to <paramref name="maxParts"/> pieces, each one of <paramref name="fragments"/> or 1 to 63 random bytes, then truncated anywhere.</summary>
     public static byte[] Garbage(Random random, IReadOnlyList<string> fragments, int maxParts = 12)
     {
+        ArgumentNullException.ThrowIfNull(fragments);
+        return Garbage(random, fragments.Select(Encoding.ASCII.GetBytes).ToArray(), maxParts);
+    }
+
+    /// <summary>Up to <paramref name="maxParts"/> pieces, each one of <paramref name="fragments"/> or 1 to 63 random bytes, then truncated anywhere.</summary>
+    public static byte[] Garbage(Random random, IReadOnlyList<byte[]> fragments, int maxParts = 12)
+    {
         ArgumentNullException.ThrowIfNull(random);
         ArgumentNullException.ThrowIfNull(fragments);
         var bytes = new List<byte>();
@@ -26,7 +33,7 @@ public static class FramingFuzz
             }
             else
             {
-                bytes.AddRange(Encoding.ASCII.GetBytes(fragments[random.Next(fragments.Count)]));
+                bytes.AddRange(fragments[random.Next(fragments.Count)]);
             }
         }
 
@@ -61,6 +68,23 @@ public static class FramingFuzz
         await ((IDuplexPipe)connection.Client).Output.CompleteAsync();
         await ((IDuplexPipe)connection.Backend).Output.CompleteAsync();
         return (await clientGot.WaitAsync(TestTimeouts.Network), await backendGot.WaitAsync(TestTimeouts.Network));
+    }
+
+    /// <summary>How many bytes <paramref name="reader"/> yields up to its end, without keeping them.</summary>
+    public static async Task<long> DrainAsync(PipeReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        long total = 0;
+        while (true)
+        {
+            var result = await reader.ReadAsync();
+            total += result.Buffer.Length;
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                return total;
+            }
+        }
     }
 
     /// <summary>Everything <paramref name="reader"/> yields up to its end.</summary>
