@@ -70,6 +70,28 @@ public static class FramingFuzz
         return (await clientGot.WaitAsync(TestTimeouts.Network), await backendGot.WaitAsync(TestTimeouts.Network));
     }
 
+    /// <summary>
+    /// Gives both sides' bytes whole and ends both streams, runs <paramref name="protocol"/> to its end and returns how
+    /// many bytes reached each side. A throw or a run longer than <see cref="TestTimeouts.Network"/> fails the caller.
+    /// </summary>
+    public static async Task<(long ToClient, long ToBackend)> RunWholeAsync(IProtocol protocol, InMemoryConnection connection, byte[] fromClient, byte[] fromBackend)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        ArgumentNullException.ThrowIfNull(connection);
+        var clientGot = DrainAsync(connection.ToClient);
+        var backendGot = DrainAsync(connection.ToBackend);
+        await connection.FromClient.WriteAsync(fromClient);
+        await connection.FromClient.CompleteAsync();
+        await connection.FromBackend.WriteAsync(fromBackend);
+        await connection.FromBackend.CompleteAsync();
+
+        // Returning is the clean close; the outputs the protocol left open end with the run.
+        await protocol.RunAsync(connection).WaitAsync(TestTimeouts.Network);
+        await ((IDuplexPipe)connection.Client).Output.CompleteAsync();
+        await ((IDuplexPipe)connection.Backend).Output.CompleteAsync();
+        return (await clientGot.WaitAsync(TestTimeouts.Network), await backendGot.WaitAsync(TestTimeouts.Network));
+    }
+
     /// <summary>How many bytes <paramref name="reader"/> yields up to its end, without keeping them.</summary>
     public static async Task<long> DrainAsync(PipeReader reader)
     {
