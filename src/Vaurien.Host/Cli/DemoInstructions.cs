@@ -20,6 +20,7 @@ internal static class DemoInstructions
             output.WriteLine($"Change the behavior live through the control API on {host}:");
             output.WriteLine($"  vaurienctl --host {host} list-behaviors");
             output.WriteLine($"  vaurienctl --host {host} set-behavior delay --option sleep=1");
+            output.WriteLine($"  vaurienctl --host {host} set-behavior error                  the http protocol answers a 5xx");
             output.WriteLine($"  curl -X PUT -d '{{\"name\": \"abort\"}}' {host}/behavior");
             output.WriteLine($"  vaurienctl --host {host} set-behavior dummy");
             output.WriteLine();

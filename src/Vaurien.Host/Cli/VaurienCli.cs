@@ -95,9 +95,11 @@ internal sealed class VaurienCli(TextWriter output, TextWriter error)
         await using var demo = commandLine.Command == CommandLineParser.DemoCommand ? await DemoBackend.StartAsync(stop) : null;
         if (demo is not null)
         {
-            // The demo turns the control API on unless the flags say otherwise, and always uses its own backend.
+            // The demo turns the control API on and speaks http to its HTTP backend (so `error` answers with a 5xx)
+            // unless the flags say otherwise, and always uses its own backend.
             var demoDefaults = new RawSettings("demo");
             demoDefaults.Vaurien.Values["http"] = new ConfigValue(true, "demo");
+            demoDefaults.Vaurien.Values["protocol"] = new ConfigValue("http", "demo");
             sources.Insert(sources.Count - 1, demoDefaults);
             var demoBackend = new RawSettings("demo");
             demoBackend.Vaurien.Values["backend"] = new ConfigValue($"127.0.0.1:{demo.EndPoint.Port}", "demo backend");
