@@ -67,4 +67,28 @@ public sealed class ActivityTimeoutTests
 
         Assert.Equal(0, fired);
     }
+
+    [Fact]
+    public void SteadyActivity_NeverFires_ThenFiresOneTimeoutAfterTheLast()
+    {
+        var time = new ManualTimeProvider();
+        var fired = 0;
+        using var timeout = new ActivityTimeout(Timeout, time, _ => fired++, null);
+
+        for (var i = 0; i < 20; i++)
+        {
+            timeout.Reset();
+            time.Advance(TimeSpan.FromSeconds(3));
+        }
+
+        var whileActive = fired;
+        time.Advance(Timeout - TimeSpan.FromSeconds(3) - TimeSpan.FromTicks(1));
+        var justBefore = fired;
+        time.Advance(TimeSpan.FromTicks(1));
+        time.Advance(Timeout * 3);
+
+        Assert.Equal(0, whileActive);
+        Assert.Equal(0, justBefore);
+        Assert.Equal(1, fired);
+    }
 }
