@@ -261,21 +261,13 @@ internal sealed class HttpSession : IDisposable
     // 101 Switching Protocols or a tunnel: what either side already sent past the heads goes first, then bytes as they are.
     private async Task TunnelAsync()
     {
-        _requests.WriteLeftover(_connection.Backend.Output);
-        _responses.WriteLeftover(_connection.Client.Output);
-        if (await FlushAsync(_connection.Backend.Output) && await FlushAsync(_connection.Client.Output))
-        {
-            await Relay.BothWaysAsync(_connection);
-        }
+        await Relay.UnframedAsync(_connection, _requests, _responses);
     }
 
     // The client ended its stream between requests: it goes on to the backend, and what the backend still sends follows.
     private async Task EndAsync()
     {
-        _requests.WriteLeftover(_connection.Backend.Output);
-        await _connection.Backend.Output.CompleteAsync();
-        _responses.WriteLeftover(_connection.Client.Output);
-        await Relay.CopyAsync(_connection.Backend.Input, _connection.Client.Output);
+        await Relay.ClientEndedAsync(_connection, _requests, _responses);
     }
 
     private ReadOnlySequence<byte> RewriteHost(ReadOnlySequence<byte> head, HttpHead request)

@@ -91,7 +91,7 @@ internal sealed class Memcache : Protocol<MemcacheOptions>
 
                 Relay.Write(backend.Output, data);
                 commands.Consume();
-                await RelayUnframedAsync(connection, commands, replies);
+                await Relay.UnframedAsync(connection, commands, replies);
                 return;
             }
 
@@ -160,7 +160,7 @@ internal sealed class Memcache : Protocol<MemcacheOptions>
                 if (frame.Reply == MemcacheReply.Close)
                 {
                     // The server closes after quit: its FIN (and the client's) must pass on, not wait for a command.
-                    await RelayUnframedAsync(connection, commands, replies);
+                    await Relay.UnframedAsync(connection, commands, replies);
                     return;
                 }
 
@@ -258,24 +258,6 @@ internal sealed class Memcache : Protocol<MemcacheOptions>
             return;
         }
 
-        commands.WriteLeftover(connection.Backend.Output);
-        await connection.Backend.Output.CompleteAsync();
-        replies.WriteLeftover(connection.Client.Output);
-        await Relay.CopyAsync(connection.Backend.Input, connection.Client.Output);
-    }
-
-    // The binary protocol, watch, or a response that cannot be told apart: the rest goes both ways as it is.
-    private static async Task RelayUnframedAsync(ProtocolConnection connection, FrameStream<MemcacheFramer.Frame> commands, FrameStream<MemcacheFramer.Frame> replies)
-    {
-        commands.WriteLeftover(connection.Backend.Output);
-        replies.WriteLeftover(connection.Client.Output);
-
-        // What was written so far goes now: the pumps only flush what they read next, which may never come.
-        if (!await Relay.WriteAndFlushAsync(connection.Backend.Output, default) || !await Relay.WriteAndFlushAsync(connection.Client.Output, default))
-        {
-            return;
-        }
-
-        await Relay.BothWaysAsync(connection);
+        await Relay.ClientEndedAsync(connection, commands, replies);
     }
 }

@@ -169,14 +169,7 @@ internal sealed class MysqlSession
             return;
         }
 
-        // Bytes already framed ahead go first, flushed: the peer may be waiting for them before it sends anything.
-        if (!await Relay.WriteAndFlushAsync(_connection.Backend.Output, new ReadOnlySequence<byte>(Requests.Leftover))
-            || !await Relay.WriteAndFlushAsync(_connection.Client.Output, new ReadOnlySequence<byte>(Responses.Leftover)))
-        {
-            return;
-        }
-
-        await Relay.BothWaysAsync(_connection);
+        await Relay.UnframedAsync(_connection, Requests, Responses);
     }
 
     // The client ended its stream: every answer is relayed already (commands go one at a time), so its last partial
@@ -189,10 +182,7 @@ internal sealed class MysqlSession
             return;
         }
 
-        Requests.WriteLeftover(_connection.Backend.Output);
-        await _connection.Backend.Output.CompleteAsync();
-        Responses.WriteLeftover(_connection.Client.Output);
-        await Relay.CopyAsync(_connection.Backend.Input, _connection.Client.Output);
+        await Relay.ClientEndedAsync(_connection, Requests, Responses);
     }
 
     private bool Agreed(ulong flags) => (ServerCapabilities & ClientCapabilities & flags) != 0;

@@ -80,7 +80,7 @@ internal sealed class Postgres : Protocol<PostgresOptions>
             if (frame.Code == PostgresFramer.CancelRequest)
             {
                 // The backend cancels another session's query and closes this one without a word.
-                await RelayUnframedAsync(connection, requests, responses);
+                await Relay.UnframedAsync(connection, requests, responses);
                 return;
             }
 
@@ -107,7 +107,7 @@ internal sealed class Postgres : Protocol<PostgresOptions>
             if (answer.Last != (byte)'N')
             {
                 // 'S' or 'G': TLS or GSSAPI encryption from here on (anything else is an old server's error text).
-                await RelayUnframedAsync(connection, requests, responses);
+                await Relay.UnframedAsync(connection, requests, responses);
                 return;
             }
         }
@@ -370,14 +370,6 @@ internal sealed class Postgres : Protocol<PostgresOptions>
         requests.WriteLeftover(output);
         await output.CompleteAsync();
         return true;
-    }
-
-    // Encrypted sessions and cancel requests: the rest of the connection goes both ways as it is, as with tcp.
-    private static async Task RelayUnframedAsync(ProtocolConnection connection, FrameStream<PostgresFramer.Request> requests, FrameStream<PostgresFramer.Response> responses)
-    {
-        requests.WriteLeftover(connection.Backend.Output);
-        responses.WriteLeftover(connection.Client.Output);
-        await Relay.BothWaysAsync(connection);
     }
 
     // ErrorResponse (S, V, C, M) and, unless null, ReadyForQuery with readyStatus.

@@ -95,7 +95,7 @@ internal sealed class Redis : Protocol<RedisOptions>
             {
                 Relay.Write(backend.Output, data);
                 commands.Consume();
-                await RelayUnframedAsync(connection, commands, replies);
+                await Relay.UnframedAsync(connection, commands, replies);
                 return;
             }
 
@@ -134,7 +134,7 @@ internal sealed class Redis : Protocol<RedisOptions>
                     return;
                 }
 
-                await RelayUnframedAsync(connection, commands, replies);
+                await Relay.UnframedAsync(connection, commands, replies);
                 return;
             }
 
@@ -237,26 +237,6 @@ internal sealed class Redis : Protocol<RedisOptions>
             return;
         }
 
-        commands.WriteLeftover(connection.Backend.Output);
-        await connection.Backend.Output.CompleteAsync();
-        replies.WriteLeftover(connection.Client.Output);
-        await Relay.CopyAsync(connection.Backend.Input, connection.Client.Output);
-    }
-
-    // Pub/sub and MONITOR: the rest of the connection goes both ways as it is, as with tcp.
-    private static async Task RelayUnframedAsync(ProtocolConnection connection, FrameStream<RespFramer.Frame> commands, FrameStream<RespFramer.Frame> replies)
-    {
-        commands.WriteLeftover(connection.Backend.Output);
-        replies.WriteLeftover(connection.Client.Output);
-
-        // What is written so far (in pass-through, the SUBSCRIBE itself) must go now, not with the client's next bytes.
-        var toBackend = await connection.Backend.Output.FlushAsync();
-        var toClient = await connection.Client.Output.FlushAsync();
-        if (toBackend.IsCompleted || toBackend.IsCanceled || toClient.IsCompleted || toClient.IsCanceled)
-        {
-            return;
-        }
-
-        await Relay.BothWaysAsync(connection);
+        await Relay.ClientEndedAsync(connection, commands, replies);
     }
 }

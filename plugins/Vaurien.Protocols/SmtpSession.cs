@@ -230,9 +230,7 @@ internal sealed class SmtpSession
         if ((command.Verb == SmtpFramer.Verb.StartTls && reply.Code == 220) || (command.Verb == SmtpFramer.Verb.Quit && reply.Code == 221))
         {
             // TLS from here on, or the server is closing: nothing more to frame.
-            _requests.WriteLeftover(ToBackend);
-            _replies.WriteLeftover(ToClient);
-            await Relay.BothWaysAsync(_connection);
+            await Relay.UnframedAsync(_connection, _requests, _replies);
             return false;
         }
 
@@ -342,10 +340,7 @@ internal sealed class SmtpSession
     // the server's bytes until its own end.
     private async Task EndAsync()
     {
-        _requests.WriteLeftover(ToBackend);
-        await ToBackend.CompleteAsync();
-        _replies.WriteLeftover(ToClient);
-        await Relay.CopyAsync(_connection.Backend.Input, ToClient);
+        await Relay.ClientEndedAsync(_connection, _requests, _replies);
     }
 
     private SmtpFramer.Frame ParseRequest(ReadOnlySequence<byte> buffer) => _mode switch

@@ -50,6 +50,36 @@ internal static class Relay
         }
     }
 
+    /// <summary>
+    /// Stops framing for good (an upgrade, TLS, a subscription...): what either stream gathered goes on first, flushed
+    /// (the peer may be waiting for it before it sends anything), then the rest of the connection both ways as it is.
+    /// </summary>
+    public static async Task UnframedAsync<TRequest, TResponse>(ProtocolConnection connection, FrameStream<TRequest> requests, FrameStream<TResponse> responses)
+        where TRequest : struct, IFrame
+        where TResponse : struct, IFrame
+    {
+        requests.WriteLeftover(connection.Backend.Output);
+        responses.WriteLeftover(connection.Client.Output);
+        if (await WriteAndFlushAsync(connection.Backend.Output, default) && await WriteAndFlushAsync(connection.Client.Output, default))
+        {
+            await BothWaysAsync(connection);
+        }
+    }
+
+    /// <summary>
+    /// The client ended its stream and nothing is left to answer: its partial frame (if any) and its FIN go to the
+    /// backend, then the backend's remaining bytes reach the client until the backend's own end.
+    /// </summary>
+    public static async Task ClientEndedAsync<TRequest, TResponse>(ProtocolConnection connection, FrameStream<TRequest> requests, FrameStream<TResponse> responses)
+        where TRequest : struct, IFrame
+        where TResponse : struct, IFrame
+    {
+        requests.WriteLeftover(connection.Backend.Output);
+        await connection.Backend.Output.CompleteAsync();
+        responses.WriteLeftover(connection.Client.Output);
+        await CopyAsync(connection.Backend.Input, connection.Client.Output);
+    }
+
     /// <summary>Relays the rest of the connection both ways as it is (after an upgrade, STARTTLS, a subscription...).</summary>
     public static Task BothWaysAsync(ProtocolConnection connection)
     {
