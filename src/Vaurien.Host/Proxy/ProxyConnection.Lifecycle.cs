@@ -10,7 +10,7 @@ internal sealed partial class ProxyConnection
 
     /// <summary>
     /// Asks the connection to close. The first request decides how (a reset may still overtake a graceful close);
-    /// whatever waits on the connection is woken: behaviors' waits, the protocol's reads and flushes, the send loops.
+    /// whatever waits on the connection is woken: behaviors' waits, the protocol's reads and flushes, the sends under way.
     /// </summary>
     /// <param name="kind">FIN or RST.</param>
     /// <param name="keepBackend">True when the close comes from the client leaving: the backend may serve another client.</param>

@@ -1,13 +1,13 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 
 namespace Vaurien.Host.Proxy;
 
 /// <summary>
-/// One socket of a connection seen as two pipes, as Kestrel's socket transport does it: a receive loop fills
-/// <see cref="Input"/>, a send loop drains <see cref="Output"/>. The protocol only ever sees the pipes.
+/// One socket of a connection seen as a pipe's two ends: a receive loop fills <see cref="Input"/> (a pipe, as in
+/// Kestrel's socket transport); <see cref="Output"/> sends straight from its own buffers when the protocol flushes
+/// (<see cref="SocketOutput"/>). The protocol only ever sees the two ends.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
@@ -30,12 +30,11 @@ internal sealed class SocketTransport : IDuplexPipe
     private const int ResumeReads = 2;
 
     private readonly Socket _socket;
-    private readonly SocketSenderPool _senders;
     private readonly ProxyConnection _connection;
     private readonly ActivityTimeout? _activity;
     private readonly int _bufferSize;
     private readonly Pipe _input;
-    private readonly Pipe _output;
+    private readonly SocketOutput _output;
     private CancellationTokenSource? _idleStop;
     private volatile bool _dropping;
     private volatile bool _keepOpen;
@@ -43,13 +42,12 @@ internal sealed class SocketTransport : IDuplexPipe
     public SocketTransport(Socket socket, string side, ProxyConnection connection, PipeOptions pipes, SocketSenderPool senders, ActivityTimeout? activity)
     {
         _socket = socket;
-        _senders = senders;
         Side = side;
         _connection = connection;
         _activity = activity;
         _bufferSize = pipes.MinimumSegmentSize;
         _input = new Pipe(pipes);
-        _output = new Pipe(pipes);
+        _output = new SocketOutput(this, pipes.Pool, senders, _bufferSize);
     }
 
     /// <summary>
@@ -75,15 +73,22 @@ internal sealed class SocketTransport : IDuplexPipe
     public PipeReader Input => _input.Reader;
 
     /// <summary>What goes to the peer. Written by the protocol; completing it sends FIN.</summary>
-    public PipeWriter Output => _output.Writer;
+    public PipeWriter Output => _output;
 
     public Task Receiving { get; private set; } = Task.CompletedTask;
 
-    public Task Sending { get; private set; } = Task.CompletedTask;
+    /// <summary>Completes once the send side ended: what was flushed went out and the FIN followed, or it failed.</summary>
+    public Task Sending => _output.Ended;
 
     public TransportEnd ReceiveEnd { get; private set; }
 
-    public TransportEnd SendEnd { get; private set; }
+    public TransportEnd SendEnd => _output.End;
+
+    /// <summary>True once the connection hangs: what arrives is dropped and nothing more is sent.</summary>
+    public bool IsDropping => _dropping;
+
+    /// <summary>True when the socket may serve another client: completing the output sends no FIN.</summary>
+    public bool KeepsOpen => _keepOpen;
 
     /// <summary>
     /// Makes the socket reusable by another client: <see cref="StopReceiving"/> can then end the receive loop while it
@@ -98,7 +103,6 @@ internal sealed class SocketTransport : IDuplexPipe
     public void Start()
     {
         Receiving = ReceiveLoopAsync();
-        Sending = SendLoopAsync();
     }
 
     /// <summary>Ends the receive loop where it waits for data (see <see cref="KeepOpen"/>); the socket stays open.</summary>
@@ -109,26 +113,26 @@ internal sealed class SocketTransport : IDuplexPipe
     {
         _dropping = true;
 
-        // Out of a wait on a full pipe (its reader hangs), and out of the send loop's wait.
+        // Out of a wait on a full pipe (its reader hangs), and out of a flush waiting on the socket.
         _input.Writer.CancelPendingFlush();
-        _output.Reader.CancelPendingRead();
+        _output.Drop();
     }
 
-    /// <summary>Ends the send loop after what is already queued: the FIN follows (unless <see cref="KeepOpen"/>).</summary>
-    public void StopSending() => _output.Reader.CancelPendingRead();
+    /// <summary>Ends sending after what was already flushed: the FIN follows (unless <see cref="KeepOpen"/>).</summary>
+    public void StopSending() => _output.Stop();
 
     /// <summary>Wakes the protocol out of a read of <see cref="Input"/> or a flush of <see cref="Output"/>.</summary>
     public void CancelProtocol()
     {
         _input.Reader.CancelPendingRead();
-        _output.Writer.CancelPendingFlush();
+        _output.CancelPendingFlush();
     }
 
     /// <summary>The protocol is done: no more reads of <see cref="Input"/>, no more writes to <see cref="Output"/>.</summary>
     public void CompleteProtocol()
     {
         _input.Reader.Complete();
-        _output.Writer.Complete();
+        _output.Complete();
     }
 
     /// <summary>Closes the socket: a FIN, or with <paramref name="reset"/> a RST (linger 0), as toxiproxy's reset_peer.</summary>
@@ -223,9 +227,10 @@ internal sealed class SocketTransport : IDuplexPipe
         writer.Complete();
     }
 
-    // On Linux a zero-byte receive that had to wait completes on the socket's next readiness event, which a busy send
-    // side also raises: it can wake with nothing to read. Renting a buffer then would hold it through a blocked
-    // receive, so wait again instead. Poll tells a FIN or a reset (readable, nothing available) from such a wake.
+    // On Linux a zero-byte receive that had to wait completes on the socket's next readiness event, which can be a
+    // stale one (the data it announced was read already): it can wake with nothing to read. Renting a buffer then would
+    // hold it while idle (a pipe keeps a segment asked for and not written), so wait again instead. Poll tells a FIN or
+    // a reset (readable, nothing available) from such a wake.
     private bool NothingToRead() => _socket.Available == 0 && !_socket.Poll(0, SelectMode.SelectRead);
 
     private async ValueTask<int> DropAsync()
@@ -241,89 +246,8 @@ internal sealed class SocketTransport : IDuplexPipe
         }
     }
 
-    // A sender is rented for one flush only: between flushes an idle connection holds none. Pooled builder: a send
-    // that waits for room in the socket buffer must not allocate a state machine per flush.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendAsync(ReadOnlySequence<byte> buffer)
-    {
-        var sender = _senders.Rent();
-        try
-        {
-            foreach (var segment in buffer)
-            {
-                var remaining = segment;
-                while (!remaining.IsEmpty)
-                {
-                    var sent = await sender.SendAsync(_socket, remaining);
-                    remaining = remaining[sent..];
-                }
-            }
-        }
-        finally
-        {
-            _senders.Return(sender);
-        }
-    }
+    /// <summary>The output sent something: the connection is not idle.</summary>
+    internal void OnSent() => _activity?.Reset();
 
-    private async Task SendLoopAsync()
-    {
-        var reader = _output.Reader;
-        var end = TransportEnd.Completed;
-        Exception? error = null;
-        try
-        {
-            while (true)
-            {
-                var result = await reader.ReadAsync();
-                if (_dropping)
-                {
-                    end = TransportEnd.Dropped;
-                    break;
-                }
-
-                var buffer = result.Buffer;
-                if (!buffer.IsEmpty)
-                {
-                    await SendAsync(buffer);
-                }
-
-                if (!buffer.IsEmpty)
-                {
-                    _activity?.Reset();
-                }
-
-                reader.AdvanceTo(buffer.End);
-
-                // Canceled: the connection is closing; what was queued went out and the FIN follows.
-                if (result.IsCanceled)
-                {
-                    end = TransportEnd.Stopped;
-                    break;
-                }
-
-                if (result.IsCompleted)
-                {
-                    break;
-                }
-            }
-
-            if (end != TransportEnd.Dropped && !_keepOpen)
-            {
-                // Half-close passed on: the peer reads EOF, and can still send the other way.
-                _socket.Shutdown(SocketShutdown.Send);
-            }
-        }
-        catch (Exception e)
-        {
-            end = SocketErrors.Classify(e);
-            error = e;
-        }
-
-        SendEnd = end;
-        reader.Complete();
-        if (error is not null)
-        {
-            _connection.OnSendFailed(this, end, error);
-        }
-    }
+    internal void OnSendFailed(TransportEnd end, Exception error) => _connection.OnSendFailed(this, end, error);
 }

@@ -302,7 +302,7 @@ public sealed class ProxyConnectionTests
         Assert.Equal(message, Encoding.ASCII.GetString(await client.ReceiveExactlyAsync(bytes.Length)));
     }
 
-    // The send loop returns a segment to the pool after it noted the activity: an empty pool means no activity is pending.
+    // An output returns its segments to the pool after it noted the activity: an empty pool means no activity is pending.
     private static Task QuiesceAsync(LoopbackProxy proxy) =>
         WaitFor.ConditionAsync(() => proxy.BufferedBytes == 0, "the proxy to go idle");
 

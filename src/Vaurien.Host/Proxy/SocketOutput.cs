@@ -1,0 +1,517 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Threading.Tasks.Sources;
+
+namespace Vaurien.Host.Proxy;
+
+/// <summary>
+/// The send side of a <see cref="SocketTransport"/>: what the protocol writes is sent from the writer's own pooled
+/// segments when it flushes, with no pipe and no send loop in between. An idle connection holds neither, and a flush
+/// costs no hand-off to another loop.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>A flush completes once the socket took every byte: a peer that does not read holds the writer (backpressure),
+/// not a growing queue.</item>
+/// <item><see cref="CancelPendingFlush"/> wakes the writer out of that wait while the send goes on (what was flushed
+/// still goes out before the FIN, as with a pipe); with no flush waiting it cancels the next one, as a pipe does.</item>
+/// <item>Three sets of segments never shared without the lock: the protocol's (being written), the queued ones
+/// (flushed while a send was under way) and the sender's.</item>
+/// </list>
+/// </remarks>
+internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
+{
+    private readonly SocketTransport _transport;
+    private readonly MemoryPool<byte> _pool;
+    private readonly SocketSenderPool _senders;
+    private readonly int _segmentSize;
+    private readonly Lock _gate = new();
+
+    // The flush the protocol awaits while the socket is busy.
+    private ManualResetValueTaskSourceCore<FlushResult> _flush;
+
+    // Protocol's: written since the last flush.
+    private Segment? _writeHead;
+    private Segment? _writeTail;
+    private long _unflushed;
+
+    // Under _gate: flushed while a send was under way, sent next.
+    private Segment? _queueHead;
+    private Segment? _queueTail;
+
+    // Sender's: what the send under way sends.
+    private Segment? _sendHead;
+    private ValueTask _send;
+    private Action? _onSent;
+    private Exception? _error;
+
+    // Under _gate.
+    private bool _sending;
+    private bool _flushWaiting;
+    private bool _cancelNext;
+    private bool _completed;
+    private bool _stopping;
+    private bool _ending;
+    private TransportEnd _end;
+    private TaskCompletionSource? _ended;
+
+    public SocketOutput(SocketTransport transport, MemoryPool<byte> pool, SocketSenderPool senders, int segmentSize)
+    {
+        _transport = transport;
+        _pool = pool;
+        _senders = senders;
+        _segmentSize = segmentSize;
+        _flush.RunContinuationsAsynchronously = false;
+    }
+
+    /// <summary>Why sending ended; <see cref="TransportEnd.Running"/> until then.</summary>
+    public TransportEnd End
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _end;
+            }
+        }
+    }
+
+    /// <summary>Completes once sending ended: what was flushed went out (or failed, or was dropped) and the FIN followed.</summary>
+    public Task Ended
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _end != TransportEnd.Running ? Task.CompletedTask : (_ended ??= new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+        }
+    }
+
+    public override bool CanGetUnflushedBytes => true;
+
+    public override long UnflushedBytes => _unflushed;
+
+    public override Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(sizeHint);
+        var tail = _writeTail;
+        if (tail is null || tail.Owner!.Memory.Length - tail.Length < Math.Max(sizeHint, 1))
+        {
+            tail = Segment.Rent(_pool.Rent(Math.Max(sizeHint, _segmentSize)));
+            if (_writeTail is null)
+            {
+                _writeHead = tail;
+            }
+            else
+            {
+                _writeTail.Next = tail;
+            }
+
+            _writeTail = tail;
+        }
+
+        return tail.Owner!.Memory[tail.Length..];
+    }
+
+    public override Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+
+    public override void Advance(int bytes)
+    {
+        var tail = _writeTail ?? throw new InvalidOperationException("Advance without GetMemory.");
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bytes, tail.Owner!.Memory.Length - tail.Length);
+        tail.Length += bytes;
+        _unflushed += bytes;
+    }
+
+    public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var start = false;
+        short version;
+        lock (_gate)
+        {
+            var canceled = _cancelNext;
+            _cancelNext = false;
+            if (IsStoppedLocked())
+            {
+                Segment.ReturnAll(TakeWritten());
+                return new(new FlushResult(canceled, isCompleted: true));
+            }
+
+            if (_unflushed > 0)
+            {
+                Enqueue(TakeWritten());
+                start = !_sending;
+                _sending = true;
+            }
+            else
+            {
+                // Asked for and never written (a write of nothing still gets a span): not held while idle.
+                Segment.ReturnAll(TakeWritten());
+            }
+
+            if (!_sending || canceled)
+            {
+                // Nothing to wait for; or cancelled, as a pipe's flush is: the data still goes, the writer does not wait.
+                if (start)
+                {
+                    StartSend();
+                }
+
+                return new(new FlushResult(canceled, isCompleted: false));
+            }
+
+            _flushWaiting = true;
+            _flush.Reset();
+            version = _flush.Version;
+        }
+
+        if (start)
+        {
+            StartSend();
+        }
+
+        // Completed already when the socket took everything at once (the usual case on a path that keeps up).
+        return new(this, version);
+    }
+
+    public override void CancelPendingFlush()
+    {
+        lock (_gate)
+        {
+            if (!_flushWaiting)
+            {
+                _cancelNext = true;
+                return;
+            }
+
+            _flushWaiting = false;
+        }
+
+        _flush.SetResult(new FlushResult(isCanceled: true, isCompleted: false));
+    }
+
+    /// <summary>The protocol is done: what it wrote goes out, then the FIN (unless the transport keeps the socket open).</summary>
+    public override void Complete(Exception? exception = null)
+    {
+        var start = false;
+        var end = false;
+        lock (_gate)
+        {
+            if (_completed)
+            {
+                return;
+            }
+
+            _completed = true;
+            if (_unflushed > 0 && !IsStoppedLocked())
+            {
+                Enqueue(TakeWritten());
+                start = !_sending;
+                _sending = true;
+            }
+            else
+            {
+                Segment.ReturnAll(TakeWritten());
+                end = TryBeginEndLocked();
+            }
+        }
+
+        if (start)
+        {
+            StartSend();
+        }
+        else if (end)
+        {
+            Finish();
+        }
+    }
+
+    /// <summary>Ends sending after the send under way and what was flushed behind it; the FIN follows.</summary>
+    public void Stop()
+    {
+        bool end;
+        lock (_gate)
+        {
+            _stopping = true;
+            end = TryBeginEndLocked();
+        }
+
+        if (end)
+        {
+            Finish();
+        }
+    }
+
+    /// <summary>The transport drops from now on: nothing more is sent, not even a FIN; a waiting flush is woken.</summary>
+    public void Drop()
+    {
+        var wake = false;
+        bool end;
+        lock (_gate)
+        {
+            wake = _flushWaiting;
+            _flushWaiting = false;
+            end = TryBeginEndLocked();
+        }
+
+        if (end)
+        {
+            Finish();
+        }
+
+        if (wake)
+        {
+            _flush.SetResult(new FlushResult(isCanceled: false, isCompleted: true));
+        }
+    }
+
+    FlushResult IValueTaskSource<FlushResult>.GetResult(short token) => _flush.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<FlushResult>.GetStatus(short token) => _flush.GetStatus(token);
+
+    void IValueTaskSource<FlushResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _flush.OnCompleted(continuation, state, token, flags);
+
+    private bool IsStoppedLocked() => _end != TransportEnd.Running || _ending || _stopping || _error is not null || _transport.IsDropping;
+
+    private Segment? TakeWritten()
+    {
+        var head = _writeHead;
+        _writeHead = _writeTail = null;
+        _unflushed = 0;
+        return head;
+    }
+
+    private void Enqueue(Segment? head)
+    {
+        if (head is null)
+        {
+            return;
+        }
+
+        var tail = head;
+        while (tail.Next is not null)
+        {
+            tail = tail.Next;
+        }
+
+        if (_queueTail is null)
+        {
+            _queueHead = head;
+        }
+        else
+        {
+            _queueTail.Next = head;
+        }
+
+        _queueTail = tail;
+    }
+
+    // Sends the queue, and what is queued behind it, until a send has to wait (its completion carries on) or nothing
+    // is left. Only one caller at a time: whoever set _sending.
+    private void StartSend()
+    {
+        while (true)
+        {
+            lock (_gate)
+            {
+                _sendHead = _queueHead;
+                _queueHead = _queueTail = null;
+            }
+
+            var send = SendAsync();
+            if (!send.IsCompleted)
+            {
+                _send = send;
+                send.GetAwaiter().UnsafeOnCompleted(_onSent ??= OnSent);
+                return;
+            }
+
+            send.GetAwaiter().GetResult();
+            if (!AfterSend())
+            {
+                return;
+            }
+        }
+    }
+
+    private void OnSent()
+    {
+        var send = _send;
+        _send = default;
+        send.GetAwaiter().GetResult();
+        if (AfterSend())
+        {
+            StartSend();
+        }
+    }
+
+    // True when more was queued meanwhile and must go now; otherwise wakes the waiting flush and ends if it is time.
+    private bool AfterSend()
+    {
+        var wake = false;
+        var end = false;
+        FlushResult result = default;
+        lock (_gate)
+        {
+            if (_queueHead is not null && _error is null && !_transport.IsDropping)
+            {
+                return true;
+            }
+
+            Segment.ReturnAll(_queueHead);
+            _queueHead = _queueTail = null;
+            _sending = false;
+            if (_flushWaiting)
+            {
+                _flushWaiting = false;
+                wake = true;
+                result = new FlushResult(isCanceled: false, isCompleted: IsStoppedLocked());
+            }
+
+            end = TryBeginEndLocked();
+        }
+
+        if (end)
+        {
+            Finish();
+        }
+
+        if (wake)
+        {
+            _flush.SetResult(result);
+        }
+
+        return false;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendAsync()
+    {
+        var sender = _senders.Rent();
+        try
+        {
+            for (var segment = _sendHead; segment is not null && !_transport.IsDropping; segment = segment.Next)
+            {
+                var remaining = segment.Owner!.Memory[..segment.Length];
+                while (!remaining.IsEmpty)
+                {
+                    var sent = await sender.SendAsync(_transport.Socket, remaining);
+                    remaining = remaining[sent..];
+                }
+            }
+
+            _transport.OnSent();
+        }
+        catch (Exception e)
+        {
+            _error = e;
+        }
+        finally
+        {
+            _senders.Return(sender);
+            Segment.ReturnAll(_sendHead);
+            _sendHead = null;
+        }
+    }
+
+    private bool TryBeginEndLocked()
+    {
+        if (_sending || _ending || _end != TransportEnd.Running)
+        {
+            return false;
+        }
+
+        if (!_completed && !_stopping && _error is null && !_transport.IsDropping)
+        {
+            return false;
+        }
+
+        _ending = true;
+        return true;
+    }
+
+    private void Finish()
+    {
+        var error = _error;
+        var end = error is not null ? SocketErrors.Classify(error)
+            : _transport.IsDropping ? TransportEnd.Dropped
+            : _completed && !_stopping ? TransportEnd.Completed
+            : TransportEnd.Stopped;
+        if (error is null && end != TransportEnd.Dropped && !_transport.KeepsOpen)
+        {
+            try
+            {
+                // Half-close passed on: the peer reads EOF, and can still send the other way.
+                _transport.Socket.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception e)
+            {
+                end = SocketErrors.Classify(e);
+                error = e;
+            }
+        }
+
+        TaskCompletionSource? ended;
+        lock (_gate)
+        {
+            _end = end;
+            ended = _ended;
+        }
+
+        if (error is not null)
+        {
+            _transport.OnSendFailed(end, error);
+        }
+
+        ended?.TrySetResult();
+    }
+
+    /// <summary>A written run of one pooled buffer; the nodes are pooled too, so a flush allocates nothing.</summary>
+    private sealed class Segment
+    {
+        private const int MaxIdle = 4096;
+        private static readonly ConcurrentQueue<Segment> Idle = new();
+
+        public IMemoryOwner<byte>? Owner { get; private set; }
+
+        public int Length { get; set; }
+
+        public Segment? Next { get; set; }
+
+        public static Segment Rent(IMemoryOwner<byte> owner)
+        {
+            if (!Idle.TryDequeue(out var segment))
+            {
+                segment = new Segment();
+            }
+
+            segment.Owner = owner;
+            return segment;
+        }
+
+        public static void ReturnAll(Segment? head)
+        {
+            while (head is not null)
+            {
+                var next = head.Next;
+                head.Owner?.Dispose();
+                head.Owner = null;
+                head.Length = 0;
+                head.Next = null;
+                if (Idle.Count < MaxIdle)
+                {
+                    Idle.Enqueue(head);
+                }
+
+                head = next;
+            }
+        }
+    }
+}
