@@ -25,14 +25,15 @@ internal sealed class Tcp : Protocol<TcpOptions>
     // Keys this protocol's per-connection state in ConnectionInfo.Items.
     private static readonly object SessionKey = new();
 
-    protected override async Task RunAsync(ProtocolConnection connection, TcpOptions options)
+    // Not async, and the ToClient pump's task is the protocol's (it awaits the other pump last): an idle connection
+    // holds two state machines, not four.
+    protected override Task RunAsync(ProtocolConnection connection, TcpOptions options)
     {
         // The client's output is written by the ToClient pump and by errors answered on the ToBackend pump.
         var session = new Session();
         connection.Info.Items[SessionKey] = session;
-        var toBackend = PumpAsync(connection, Direction.ToBackend, connection.Client.Input, connection.Backend.Output, null, options.Buffer);
-        var toClient = PumpAsync(connection, Direction.ToClient, connection.Backend.Input, connection.Client.Output, session, options.Buffer);
-        await Relay.WhenBothAsync(connection, toBackend, toClient);
+        var toBackend = PumpAsync(connection, Direction.ToBackend, connection.Client.Input, connection.Backend.Output, null, options.Buffer, null);
+        return PumpAsync(connection, Direction.ToClient, connection.Backend.Input, connection.Client.Output, session, options.Buffer, toBackend);
     }
 
     protected override async ValueTask WriteErrorAsync(ProtocolConnection connection, BehaviorContext exchange, string? message, TcpOptions options)
@@ -43,7 +44,7 @@ internal sealed class Tcp : Protocol<TcpOptions>
         {
             try
             {
-                await session.Gate.WaitAsync(connection.Closed);
+                await session.WaitAsync(connection.Closed);
             }
             catch (OperationCanceledException)
             {
@@ -66,20 +67,35 @@ internal sealed class Tcp : Protocol<TcpOptions>
         }
         finally
         {
-            session?.Gate.Release();
+            session?.Release();
         }
     }
 
-    private static async Task PumpAsync(ProtocolConnection connection, Direction direction, PipeReader input, PipeWriter output, Session? session, int bufferSize)
+    // Then awaits the other direction's pump, if given: both end before the protocol does (Relay.WhenBothAsync's rule).
+    private static async Task PumpAsync(ProtocolConnection connection, Direction direction, PipeReader input, PipeWriter output, Session? session, int bufferSize, Task? other)
     {
         // Kept small: this is what an idle connection holds while it waits (twice); the work is in RelayAsync.
-        while (true)
+        try
         {
-            var result = await input.ReadAsync();
-            if (result.IsCanceled || !await RelayAsync(connection, direction, input, output, session, bufferSize, result))
+            while (true)
             {
-                // Cancelled: the connection is closing.
-                return;
+                var result = await input.ReadAsync();
+                if (result.IsCanceled || !await RelayAsync(connection, direction, input, output, session, bufferSize, result))
+                {
+                    // Cancelled: the connection is closing.
+                    return;
+                }
+            }
+        }
+        catch (Exception) when (Relay.WakeBoth(connection))
+        {
+            // Never: WakeBoth returns false, so the exception goes on as it was.
+        }
+        finally
+        {
+            if (other is not null)
+            {
+                await other;
             }
         }
     }
@@ -95,7 +111,7 @@ internal sealed class Tcp : Protocol<TcpOptions>
             // Fast path: nothing can act on these bytes, so the whole read goes on as it is.
             if (session is not null)
             {
-                await session.Gate.WaitAsync();
+                await session.WaitAsync();
             }
 
             FlushResult flush;
@@ -111,7 +127,7 @@ internal sealed class Tcp : Protocol<TcpOptions>
             }
             finally
             {
-                session?.Gate.Release();
+                session?.Release();
             }
 
             if (flush.IsCompleted || flush.IsCanceled)
@@ -130,7 +146,7 @@ internal sealed class Tcp : Protocol<TcpOptions>
             {
                 if (session is not null)
                 {
-                    await session.Gate.WaitAsync();
+                    await session.WaitAsync();
                 }
 
                 FlushResult flush;
@@ -145,7 +161,7 @@ internal sealed class Tcp : Protocol<TcpOptions>
                 }
                 finally
                 {
-                    session?.Gate.Release();
+                    session?.Release();
                 }
 
                 if (flush.IsCompleted || flush.IsCanceled)
@@ -194,7 +210,7 @@ internal sealed class Tcp : Protocol<TcpOptions>
             return;
         }
 
-        await session.Gate.WaitAsync();
+        await session.WaitAsync();
         try
         {
             session.ClientOutputCompleted = true;
@@ -202,15 +218,13 @@ internal sealed class Tcp : Protocol<TcpOptions>
         }
         finally
         {
-            session.Gate.Release();
+            session.Release();
         }
     }
 
-    /// <summary>Per-connection state: who may write to the client's output, and whether it is finished.</summary>
-    private sealed class Session
+    /// <summary>Per-connection state: the gate of the client's output (one writer at a time), and whether it is finished.</summary>
+    private sealed class Session() : SemaphoreSlim(1, 1)
     {
-        public SemaphoreSlim Gate { get; } = new(1, 1);
-
         public bool ClientOutputCompleted { get; set; }
     }
 }

@@ -23,30 +23,40 @@ internal static class Relay
         return !flush.IsCompleted && !flush.IsCanceled;
     }
 
-    /// <summary>Copies <paramref name="input"/> to <paramref name="output"/> until the end of stream, which it passes on (FIN).</summary>
-    public static async Task CopyAsync(PipeReader input, PipeWriter output)
+    /// <summary>
+    /// Copies <paramref name="input"/> to <paramref name="output"/> until the end of stream, which it passes on (FIN).
+    /// With <paramref name="pairedWith"/>, a failure first wakes the other direction (see <see cref="WhenBothAsync"/>).
+    /// </summary>
+    public static async Task CopyAsync(PipeReader input, PipeWriter output, ProtocolConnection? pairedWith = null)
     {
-        while (true)
+        try
         {
-            var result = await input.ReadAsync();
-            if (result.IsCanceled)
+            while (true)
             {
-                return;
-            }
+                var result = await input.ReadAsync();
+                if (result.IsCanceled)
+                {
+                    return;
+                }
 
-            Write(output, result.Buffer);
-            input.AdvanceTo(result.Buffer.End);
-            var flush = await output.FlushAsync();
-            if (flush.IsCompleted || flush.IsCanceled)
-            {
-                return;
-            }
+                Write(output, result.Buffer);
+                input.AdvanceTo(result.Buffer.End);
+                var flush = await output.FlushAsync();
+                if (flush.IsCompleted || flush.IsCanceled)
+                {
+                    return;
+                }
 
-            if (result.IsCompleted)
-            {
-                await output.CompleteAsync();
-                return;
+                if (result.IsCompleted)
+                {
+                    await output.CompleteAsync();
+                    return;
+                }
             }
+        }
+        catch (Exception) when (pairedWith is not null && WakeBoth(pairedWith))
+        {
+            // Never: WakeBoth returns false, so the exception goes on as it was.
         }
     }
 
@@ -83,26 +93,39 @@ internal static class Relay
     /// <summary>Relays the rest of the connection both ways as it is (after an upgrade, STARTTLS, a subscription...).</summary>
     public static Task BothWaysAsync(ProtocolConnection connection)
     {
-        var toBackend = CopyAsync(connection.Client.Input, connection.Backend.Output);
-        var toClient = CopyAsync(connection.Backend.Input, connection.Client.Output);
-        return WhenBothAsync(connection, toBackend, toClient);
+        var toBackend = CopyAsync(connection.Client.Input, connection.Backend.Output, connection);
+        var toClient = CopyAsync(connection.Backend.Input, connection.Client.Output, connection);
+        return WhenBothAsync(toBackend, toClient);
     }
 
     /// <summary>
-    /// Awaits both pumps. A pump that fails must not leave the other one waiting for bytes that never come, so the
-    /// first failure cancels every pending read and flush; the other pump is always awaited.
+    /// Awaits two pumps that call <see cref="WakeBoth"/> when they fail (a pump that fails must not leave the other
+    /// waiting for bytes that never come): the other pump is always awaited, then the first failure is thrown. No
+    /// <c>Task.WhenAny</c>: an idle connection would hold its promise (88 bytes) for its whole life.
     /// </summary>
-    public static async Task WhenBothAsync(ProtocolConnection connection, Task toBackend, Task toClient)
+    public static async Task WhenBothAsync(Task toBackend, Task toClient)
     {
-        var first = await Task.WhenAny(toBackend, toClient);
-        if (first.IsFaulted)
+        try
         {
-            connection.Client.Input.CancelPendingRead();
-            connection.Backend.Input.CancelPendingRead();
-            connection.Client.Output.CancelPendingFlush();
-            connection.Backend.Output.CancelPendingFlush();
+            await toBackend;
         }
+        finally
+        {
+            await toClient;
+        }
+    }
 
-        await Task.WhenAll(toBackend, toClient);
+    /// <summary>
+    /// Cancels every pending read and flush of the connection, so both directions return. Returns false, to be used as
+    /// an exception filter: <c>catch (Exception) when (Relay.WakeBoth(connection))</c> wakes the other direction as the
+    /// failure happens and lets the exception go on unchanged.
+    /// </summary>
+    public static bool WakeBoth(ProtocolConnection connection)
+    {
+        connection.Client.Input.CancelPendingRead();
+        connection.Backend.Input.CancelPendingRead();
+        connection.Client.Output.CancelPendingFlush();
+        connection.Backend.Output.CancelPendingFlush();
+        return false;
     }
 }

@@ -47,24 +47,23 @@ internal sealed partial class ProxyConnection
         _backend.Close(reset: false);
     }
 
-    /// <summary>Relays until the protocol returns, then tears the connection down.</summary>
-    /// <returns>The backend socket when it is idle and healthy and reuse is on, for the next client; otherwise null.</returns>
-    public async Task<Socket?> RunAsync()
+    /// <summary>
+    /// Starts relaying: the task is the protocol's, and <see cref="TearDownAsync"/> follows it, whatever its outcome
+    /// (see <see cref="OnProtocolFailed"/>). Not async: an idle connection holds one state machine fewer.
+    /// </summary>
+    public Task RelayAsync()
     {
         _activity?.Reset();
         _client.Start();
         _backend.Start();
-        try
-        {
-            await Protocol.RunAsync(this);
-        }
-        catch (Exception e)
-        {
-            ProxyLog.ProtocolFailed(_logger, _definition.Name, ProtocolName, Info.Id, e);
-            RequestClose(CloseKind.Graceful);
-        }
+        return Protocol.RunAsync(this);
+    }
 
-        return await TearDownAsync();
+    /// <summary>The protocol threw (from <see cref="RelayAsync"/> or its task): logged, and the connection closes.</summary>
+    public void OnProtocolFailed(Exception error)
+    {
+        ProxyLog.ProtocolFailed(_logger, _definition.Name, ProtocolName, Info.Id, error);
+        RequestClose(CloseKind.Graceful);
     }
 
     internal void OnReceiveEnded(SocketTransport transport, TransportEnd end, Exception? error)
@@ -72,7 +71,8 @@ internal sealed partial class ProxyConnection
         var isClient = transport == _client;
         if (isClient)
         {
-            _clientGone.TrySetResult();
+            Interlocked.Exchange(ref _clientLeft, 1);
+            Volatile.Read(ref _clientGone)?.TrySetResult();
         }
         else if (end != TransportEnd.Idle)
         {
@@ -155,7 +155,7 @@ internal sealed partial class ProxyConnection
     {
         try
         {
-            _closed.Cancel();
+            Volatile.Read(ref _closed)?.Cancel();
         }
         catch (AggregateException e)
         {
@@ -169,7 +169,9 @@ internal sealed partial class ProxyConnection
         _backend.StopSending();
     }
 
-    private async Task<Socket?> TearDownAsync()
+    /// <summary>Tears the connection down once the protocol returned.</summary>
+    /// <returns>The backend socket when it is idle and healthy and reuse is on, for the next client; otherwise null.</returns>
+    public async Task<Socket?> TearDownAsync()
     {
         // 1. The protocol is done: wake whatever still waits, and close the protocol's ends of the pipes.
         RequestClose(CloseKind.Graceful, keepBackend: true);

@@ -22,8 +22,11 @@ internal sealed partial class ProxyConnection : ProtocolConnection
     private readonly SocketTransport _client;
     private readonly SocketTransport _backend;
     private readonly ActivityTimeout? _activity;
-    private readonly CancellationTokenSource _closed = new();
-    private readonly TaskCompletionSource _clientGone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Both made on first use (a hanging connection, a behavior's wait): an idle connection that only passes through
+    // never needs them (~140 bytes).
+    private CancellationTokenSource? _closed;
+    private TaskCompletionSource? _clientGone;
+    private int _clientLeft;
     private readonly IRandomFactory _randoms;
     private readonly bool _reuseBackend;
     private Random? _random;
@@ -72,7 +75,7 @@ internal sealed partial class ProxyConnection : ProtocolConnection
 
     public override object? Options => _definition.ProtocolOptions;
 
-    public override CancellationToken Closed => _closed.Token;
+    public override CancellationToken Closed => (Volatile.Read(ref _closed) ?? CreateClosed()).Token;
 
     // Read live on every read: a policy set through the API applies to connections already open.
     public override bool IsPassThrough => !IsClosing && _definition.State.Policy.IsPassThrough;
@@ -90,6 +93,32 @@ internal sealed partial class ProxyConnection : ProtocolConnection
 
     // Made on first use: a connection that only ever passes through never picks (a random source is ~160 bytes).
     public Random Random => Volatile.Read(ref _random) ?? CreateRandom();
+
+    private CancellationTokenSource CreateClosed()
+    {
+        var created = new CancellationTokenSource();
+        var closed = Interlocked.CompareExchange(ref _closed, created, null) ?? created;
+        if (closed == created && CloseKind != CloseKind.None)
+        {
+            // Made after Wake looked for it: it must be cancelled like the one Wake would have cancelled.
+            closed.Cancel();
+        }
+
+        return closed;
+    }
+
+    // Completes once the client's receive loop ended (it left, or the connection closed under it).
+    private Task ClientGone()
+    {
+        var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gone = Interlocked.CompareExchange(ref _clientGone, created, null) ?? created;
+        if (Volatile.Read(ref _clientLeft) != 0)
+        {
+            gone.TrySetResult();
+        }
+
+        return gone.Task;
+    }
 
     private Random CreateRandom()
     {
@@ -141,7 +170,7 @@ internal sealed partial class ProxyConnection : ProtocolConnection
         }
 
         // Until the client goes away, or the idle timeout, the server or another behavior closes the connection.
-        await _clientGone.Task.WaitAsync(Closed).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await ClientGone().WaitAsync(Closed).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         RequestClose(CloseKind.Graceful);
     }
 

@@ -235,7 +235,16 @@ internal sealed class ProxyServer : IAsyncDisposable
             }
 
             ProxyLog.ConnectionOpened(_logger, Definition.Name, id, connection.Info.ClientEndPoint, connection.Info.BackendEndPoint, reused);
-            var keep = await connection.RunAsync();
+            try
+            {
+                await connection.RelayAsync();
+            }
+            catch (Exception e)
+            {
+                connection.OnProtocolFailed(e);
+            }
+
+            var keep = await connection.TearDownAsync();
             if (keep is not null && (_stopping.IsCancellationRequested || !_backendPool!.TryAdd(keep, target)))
             {
                 keep.Dispose();

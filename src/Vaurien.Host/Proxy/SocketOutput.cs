@@ -28,7 +28,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     private readonly MemoryPool<byte> _pool;
     private readonly SocketSenderPool _senders;
     private readonly int _segmentSize;
-    private readonly Lock _gate = new();
+    private int _gate;
 
     // The flush the protocol awaits while the socket is busy.
     private ManualResetValueTaskSourceCore<FlushResult> _flush;
@@ -72,7 +72,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     {
         get
         {
-            lock (_gate)
+            using (SpinGate.Enter(ref _gate))
             {
                 return _end;
             }
@@ -84,7 +84,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     {
         get
         {
-            lock (_gate)
+            using (SpinGate.Enter(ref _gate))
             {
                 return _end != TransportEnd.Running ? Task.CompletedTask : (_ended ??= new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
             }
@@ -132,10 +132,12 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     {
         cancellationToken.ThrowIfCancellationRequested();
         var start = false;
-        short version;
-        lock (_gate)
+        var canceled = false;
+        var wait = false;
+        short version = 0;
+        using (SpinGate.Enter(ref _gate))
         {
-            var canceled = _cancelNext;
+            canceled = _cancelNext;
             _cancelNext = false;
             if (IsStoppedLocked())
             {
@@ -155,25 +157,25 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
                 Segment.ReturnAll(TakeWritten());
             }
 
-            if (!_sending || canceled)
+            // Nothing to wait for; or cancelled, as a pipe's flush is: the data still goes, the writer does not wait.
+            wait = _sending && !canceled;
+            if (wait)
             {
-                // Nothing to wait for; or cancelled, as a pipe's flush is: the data still goes, the writer does not wait.
-                if (start)
-                {
-                    StartSend();
-                }
-
-                return new(new FlushResult(canceled, isCompleted: false));
+                _flushWaiting = true;
+                _flush.Reset();
+                version = _flush.Version;
             }
-
-            _flushWaiting = true;
-            _flush.Reset();
-            version = _flush.Version;
         }
 
+        // Outside the gate: the send takes it again when it ends.
         if (start)
         {
             StartSend();
+        }
+
+        if (!wait)
+        {
+            return new(new FlushResult(canceled, isCompleted: false));
         }
 
         // Completed already when the socket took everything at once (the usual case on a path that keeps up).
@@ -182,7 +184,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
 
     public override void CancelPendingFlush()
     {
-        lock (_gate)
+        using (SpinGate.Enter(ref _gate))
         {
             if (!_flushWaiting)
             {
@@ -201,7 +203,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     {
         var start = false;
         var end = false;
-        lock (_gate)
+        using (SpinGate.Enter(ref _gate))
         {
             if (_completed)
             {
@@ -236,7 +238,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     public void Stop()
     {
         bool end;
-        lock (_gate)
+        using (SpinGate.Enter(ref _gate))
         {
             _stopping = true;
             end = TryBeginEndLocked();
@@ -253,7 +255,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     {
         var wake = false;
         bool end;
-        lock (_gate)
+        using (SpinGate.Enter(ref _gate))
         {
             wake = _flushWaiting;
             _flushWaiting = false;
@@ -319,7 +321,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     {
         while (true)
         {
-            lock (_gate)
+            using (SpinGate.Enter(ref _gate))
             {
                 _sendHead = _queueHead;
                 _queueHead = _queueTail = null;
@@ -358,7 +360,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         var wake = false;
         var end = false;
         FlushResult result = default;
-        lock (_gate)
+        using (SpinGate.Enter(ref _gate))
         {
             if (_queueHead is not null && _error is null && !_transport.IsDropping)
             {
@@ -459,7 +461,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         }
 
         TaskCompletionSource? ended;
-        lock (_gate)
+        using (SpinGate.Enter(ref _gate))
         {
             _end = end;
             ended = _ended;
