@@ -25,6 +25,12 @@ internal sealed class FrameStream<TFrame>(PipeReader input, FrameParser<TFrame> 
     private SequencePosition _pipeFrameEnd;
     private long _frameLength;
 
+    // A read of the pipe kept across frames: the frames a read holds are cut one after the other without going back to
+    // the pipe (each AdvanceTo and read takes the pipe's lock, which the receive loop contends for).
+    private bool _reading;
+    private ReadOnlySequence<byte> _held;
+    private bool _heldCompleted;
+
     /// <summary>What <see cref="NextAsync"/> found.</summary>
     public enum Result
     {
@@ -95,18 +101,25 @@ internal sealed class FrameStream<TFrame>(PipeReader input, FrameParser<TFrame> 
                 return (Result.End, default, default);
             }
 
-            var next = await ReadAsync(wait);
-            if (next is not { } result)
+            if (!_reading)
             {
-                return (Result.WouldWait, default, default);
+                var next = await ReadAsync(wait);
+                if (next is not { } result)
+                {
+                    return (Result.WouldWait, default, default);
+                }
+
+                if (result.IsCanceled)
+                {
+                    return (Result.Canceled, default, default);
+                }
+
+                _reading = true;
+                _held = result.Buffer;
+                _heldCompleted = result.IsCompleted;
             }
 
-            if (result.IsCanceled)
-            {
-                return (Result.Canceled, default, default);
-            }
-
-            var buffer = result.Buffer;
+            var buffer = _held;
             var found = parse(buffer);
             if (found.Status == FrameStatus.Complete)
             {
@@ -115,6 +128,7 @@ internal sealed class FrameStream<TFrame>(PipeReader input, FrameParser<TFrame> 
                 return (Result.Frame, found, buffer.Slice(0, found.Length));
             }
 
+            _reading = false;
             if (found.Status == FrameStatus.Invalid)
             {
                 input.AdvanceTo(buffer.Start);
@@ -122,12 +136,12 @@ internal sealed class FrameStream<TFrame>(PipeReader input, FrameParser<TFrame> 
                 return (Result.Invalid, found, default);
             }
 
-            if (result.IsCompleted || buffer.Length >= spill)
+            if (_heldCompleted || buffer.Length >= spill)
             {
                 // Too large to wait for in the pipe, or the last bytes there will ever be: gather them here.
                 Gather(buffer);
                 input.AdvanceTo(buffer.End);
-                _ended = result.IsCompleted;
+                _ended = _heldCompleted;
                 continue;
             }
 
@@ -145,7 +159,14 @@ internal sealed class FrameStream<TFrame>(PipeReader input, FrameParser<TFrame> 
         if (_holdsPipe)
         {
             _holdsPipe = false;
-            input.AdvanceTo(_pipeFrameEnd);
+            _held = _held.Slice(_pipeFrameEnd);
+            if (_held.IsEmpty)
+            {
+                // The read is used up: the next frame needs a new one.
+                _reading = false;
+                input.AdvanceTo(_pipeFrameEnd);
+            }
+
             return;
         }
 
@@ -162,6 +183,13 @@ internal sealed class FrameStream<TFrame>(PipeReader input, FrameParser<TFrame> 
     /// <summary>Moves what is gathered to <paramref name="output"/>, for a connection that no longer frames.</summary>
     public void WriteLeftover(PipeWriter output)
     {
+        // What is left of a read stays in the pipe, for whoever reads it next (a relay that no longer frames).
+        if (_reading)
+        {
+            _reading = false;
+            input.AdvanceTo(_held.Start);
+        }
+
         output.Write(Leftover.Span);
         _owned = [];
         _ownedStart = 0;
