@@ -25,6 +25,9 @@ internal sealed class SocketTransport : IDuplexPipe
     // a whole one (Kestrel's MinAllocBufferSize); a read still never takes more than the buffer option.
     private const int MinimumReceiveSize = 2048;
 
+    // The first read after a wake-up goes through this much stack: a request or reply of most protocols fits whole.
+    private const int SmallReceiveSize = 4096;
+
     // Pipe thresholds in reads of the buffer option: enough to keep both sockets busy, little enough to stay bounded.
     private const int PauseReads = 4;
     private const int ResumeReads = 2;
@@ -166,17 +169,13 @@ internal sealed class SocketTransport : IDuplexPipe
         Exception? error = null;
         try
         {
+            // Reads after a wake-up must not wait (step 2); the waits and the sends stay asynchronous.
+            _socket.Blocking = false;
+            var bulk = false;
             while (true)
             {
                 // 1. Wait for data without a buffer (Kestrel's WaitForDataAsync): an idle connection holds no memory.
-                var wait = _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, _idleStop?.Token ?? default);
-                var waited = !wait.IsCompleted;
-                await wait;
-                if (waited && NothingToRead())
-                {
-                    continue;
-                }
-
+                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, _idleStop?.Token ?? default);
                 if (_dropping)
                 {
                     if (await DropAsync() == 0)
@@ -187,20 +186,89 @@ internal sealed class SocketTransport : IDuplexPipe
                     continue;
                 }
 
-                // 2. Read at most one buffer into the pipe: one read is one exchange for tcp.
-                var memory = writer.GetMemory(Math.Min(MinimumReceiveSize, _bufferSize));
-                if (memory.Length > _bufferSize)
+                // 2. Read what is there, at most one buffer (one read is one exchange for tcp), without waiting (the
+                // socket is non-blocking). On Linux the wait can end on a stale readiness event with nothing to read, and
+                // a pipe keeps a segment it handed out even if nothing was written to it: an idle connection must not.
+                // So after small reads the first bytes go through a small stack buffer (one system call, where asking
+                // Available first took two); in a bulk transfer (the last read filled the buffer) Available is asked
+                // and the read goes straight into the pipe (no copy).
+                int received;
+                SocketError status;
+                if (bulk)
                 {
-                    memory = memory[.._bufferSize];
+                    if (NothingToRead())
+                    {
+                        bulk = false;
+                        continue;
+                    }
+
+                    received = 0;
+                    status = SocketError.Success;
+                }
+                else
+                {
+                    received = ReceiveSmall(writer, out status);
+                    if (status == SocketError.WouldBlock)
+                    {
+                        continue;
+                    }
                 }
 
-                var received = await _socket.ReceiveAsync(memory, SocketFlags.None);
-                if (received == 0)
+                if (status != SocketError.Success)
+                {
+                    throw new SocketException((int)status);
+                }
+
+                if (received == 0 && !bulk)
                 {
                     break;
                 }
 
-                writer.Advance(received);
+                // The small buffer filled up, or this is a bulk transfer: read on straight into the pipe.
+                var finished = false;
+                var failure = SocketError.Success;
+                if (bulk || (received == Math.Min(SmallReceiveSize, _bufferSize) && _bufferSize > received))
+                {
+                    var memory = writer.GetMemory(Math.Min(MinimumReceiveSize, _bufferSize - received));
+                    if (memory.Length > _bufferSize - received)
+                    {
+                        memory = memory[..(_bufferSize - received)];
+                    }
+
+                    var more = _socket.Receive(memory.Span, SocketFlags.None, out status);
+                    if (status == SocketError.Success)
+                    {
+                        finished = more == 0;
+                        writer.Advance(more);
+                        received += more;
+                    }
+                    else if (status != SocketError.WouldBlock)
+                    {
+                        // What came before the failure still goes to the protocol first.
+                        failure = status;
+                    }
+                }
+
+                if (received == 0)
+                {
+                    // Bulk only: a reset, or the peer's FIN was all there was (Poll saw them as readable); a read that
+                    // would wait after Available said otherwise is taken as a stale wake-up.
+                    if (failure != SocketError.Success)
+                    {
+                        throw new SocketException((int)failure);
+                    }
+
+                    if (finished)
+                    {
+                        break;
+                    }
+
+                    bulk = false;
+                    continue;
+                }
+
+                bulk = received == _bufferSize;
+
                 _activity?.Reset();
 
                 // 3. Hand it to the protocol; this waits while the pipe is full (backpressure).
@@ -208,6 +276,16 @@ internal sealed class SocketTransport : IDuplexPipe
                 if (flush.IsCompleted || (flush.IsCanceled && !_dropping))
                 {
                     end = TransportEnd.Stopped;
+                    break;
+                }
+
+                if (failure != SocketError.Success)
+                {
+                    throw new SocketException((int)failure);
+                }
+
+                if (finished)
+                {
                     break;
                 }
             }
@@ -227,11 +305,22 @@ internal sealed class SocketTransport : IDuplexPipe
         writer.Complete();
     }
 
-    // On Linux a zero-byte receive that had to wait completes on the socket's next readiness event, which can be a
-    // stale one (the data it announced was read already): it can wake with nothing to read. Renting a buffer then would
-    // hold it while idle (a pipe keeps a segment asked for and not written), so wait again instead. Poll tells a FIN or
-    // a reset (readable, nothing available) from such a wake.
+    // Poll tells a FIN or a reset (readable, nothing available) from a stale wake-up (see step 2 of the receive loop).
     private bool NothingToRead() => _socket.Available == 0 && !_socket.Poll(0, SelectMode.SelectRead);
+
+    // Not async, so the small buffer can live on the stack (an async method cannot hold a span across an await).
+    private int ReceiveSmall(PipeWriter writer, out SocketError status)
+    {
+        Span<byte> small = stackalloc byte[SmallReceiveSize];
+        var received = _socket.Receive(small[..Math.Min(SmallReceiveSize, _bufferSize)], SocketFlags.None, out status);
+        if (status == SocketError.Success && received > 0)
+        {
+            small[..received].CopyTo(writer.GetSpan(Math.Max(received, Math.Min(MinimumReceiveSize, _bufferSize))));
+            writer.Advance(received);
+        }
+
+        return received;
+    }
 
     private async ValueTask<int> DropAsync()
     {
