@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Vaurien.Protocols.Framing;
 
@@ -147,6 +148,7 @@ internal sealed class HttpSession : IDisposable
         Return(ref _responseHead);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ResponseEnd> RelayResponseAsync(HttpHead request, bool copyHead)
     {
         var output = _connection.Client.Output;
@@ -221,6 +223,7 @@ internal sealed class HttpSession : IDisposable
     }
 
     // Relays a body as its pieces come, flushing whenever nothing more is buffered rather than after every piece.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<BodyEnd> RelayBodyAsync(FrameStream<HttpFramer.Frame> input, HttpFramer framer, PipeWriter output)
     {
         while (true)
@@ -287,6 +290,7 @@ internal sealed class HttpSession : IDisposable
         return new ReadOnlySequence<byte>(_requestHead, 0, length);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> FlushAsync(PipeWriter output)
     {
         var flush = await output.FlushAsync();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Vaurien.Protocols.Framing;
 
@@ -209,6 +210,7 @@ internal sealed class Memcache : Protocol<MemcacheOptions>
         command.Reply != MemcacheReply.UntilNoOp && (quiet || command.Quiet);
 
     // Flushes the pass-through commands to the backend and relays their responses, in order.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> RelayPendingAsync(PipeWriter backendOutput, FrameStream<MemcacheFramer.Frame> replies, PipeWriter clientOutput, Queue<MemcacheReply> expected)
     {
         var flush = await backendOutput.FlushAsync();
@@ -232,6 +234,7 @@ internal sealed class Memcache : Protocol<MemcacheOptions>
     }
 
     // Relays the next command's whole response to the client; null if the connection ends.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<ReadOnlySequence<byte>?> RelayReplyAsync(FrameStream<MemcacheFramer.Frame> replies, PipeWriter clientOutput)
     {
         var (result, _, data) = await replies.NextAsync(wait: true);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Vaurien.Protocols;
 
@@ -21,6 +22,7 @@ internal sealed partial class Mysql
             _ => new((Phase.Unframed, default)),
         };
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<(Phase, ReadOnlySequence<byte>)> SingleAsync(MysqlSession session)
     {
         while (true)
@@ -39,6 +41,7 @@ internal sealed partial class Mysql
     }
 
     // OK, ERR, LOCAL INFILE or a result set, again while the server says more results follow.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<(Phase, ReadOnlySequence<byte>)> ResultSetsAsync(MysqlSession session, int command)
     {
         while (true)
@@ -136,6 +139,7 @@ internal sealed partial class Mysql
     }
 
     // Rows (or column definitions) up to the EOF (or OK) that ends them, or an ERR.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<(Phase, ReadOnlySequence<byte>)> RowsAsync(MysqlSession session)
     {
         while (true)
@@ -154,6 +158,7 @@ internal sealed partial class Mysql
     }
 
     // COM_STMT_PREPARE: OK with the parameter and column counts, then that many definitions, each run closed by an EOF.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<(Phase, ReadOnlySequence<byte>)> PrepareAsync(MysqlSession session)
     {
         var (relayed, packet, data) = await session.NextResponseAsync();
@@ -178,6 +183,7 @@ internal sealed partial class Mysql
     }
 
     // Auth switch requests and auth data go back and forth until the server's OK or ERR.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<(Phase, ReadOnlySequence<byte>)> AuthenticateAsync(MysqlSession session)
     {
         while (true)

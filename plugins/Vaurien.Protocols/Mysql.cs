@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Vaurien.Protocols;
@@ -83,6 +84,7 @@ internal sealed partial class Mysql : Protocol<MysqlOptions>
     }
 
     // Greeting, handshake response, then authentication until the server's OK or ERR.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<Phase> HandshakeAsync(MysqlSession session)
     {
         var (relayed, greeting, greetingData) = await session.NextResponseAsync();
@@ -121,6 +123,7 @@ internal sealed partial class Mysql : Protocol<MysqlOptions>
         return phase == Phase.Commands && session.Compressed ? Phase.Unframed : phase;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<Phase> CommandsAsync(ProtocolConnection connection, MysqlSession session)
     {
         while (true)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Vaurien.Protocols.Framing;
 
 namespace Vaurien.Protocols;
@@ -51,6 +52,7 @@ internal sealed class MysqlSession
     /// Frames the next server packet and writes it to the client (a packet continuing a full one goes along with it).
     /// The packet stays held, its data valid, until the next call or <see cref="Release"/>. False if the connection ends.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<(bool Relayed, MysqlFramer.Frame Packet, ReadOnlySequence<byte> Data)> NextResponseAsync()
     {
         Release();
@@ -111,6 +113,7 @@ internal sealed class MysqlSession
     }
 
     /// <summary>Flushes what was written to the client; false if the client is gone.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> FlushClientAsync()
     {
         if (_unflushed == 0)
@@ -127,6 +130,7 @@ internal sealed class MysqlSession
     /// Frames the client's next packet (once the server's answer so far has reached it). On the client's end of stream
     /// the connection is finished (<see cref="EndAsync"/>) and false returned, as for anything that cannot be framed.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<(bool Framed, MysqlFramer.Frame Packet, ReadOnlySequence<byte> Data)> NextRequestAsync()
     {
         if (!await FlushClientAsync())
@@ -144,6 +148,7 @@ internal sealed class MysqlSession
     }
 
     /// <summary>Writes <paramref name="data"/> (the framed request or what a behavior put in its place) to the server, drops the request and flushes.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> ForwardRequestAsync(ReadOnlySequence<byte> data)
     {
         var output = _connection.Backend.Output;
@@ -154,6 +159,7 @@ internal sealed class MysqlSession
     }
 
     /// <summary>Relays one client packet as it is (authentication data, a LOCAL INFILE chunk); its payload length, or -1 if the connection ends.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> RelayRequestPacketAsync()
     {
         var (framed, packet, data) = await NextRequestAsync();

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Vaurien.Protocols.Framing;
 
@@ -353,6 +354,7 @@ internal sealed class Postgres : Protocol<PostgresOptions>
 
     // The client ended its stream: its FIN (after any partial message) goes on once every answer is relayed.
     // False when the connection must close instead.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> EndAsync(ProtocolConnection connection, PostgresSession session, FrameStream<PostgresFramer.Request> requests, bool unflushed)
     {
         var output = connection.Backend.Output;

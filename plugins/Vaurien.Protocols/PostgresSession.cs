@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using Vaurien.Protocols.Framing;
 
 namespace Vaurien.Protocols;
@@ -140,6 +141,7 @@ internal sealed class PostgresSession
     /// Waits until every request sent so far is answered (its ReadyForQuery relayed, its exchange completed); false
     /// if the backend ended or the connection closed first.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> WaitAnsweredAsync(CancellationToken closed)
     {
         while (true)
@@ -172,6 +174,7 @@ internal sealed class PostgresSession
     /// Writes <paramref name="data"/> (may be empty) to the client under <see cref="ClientGate"/>, flushing with
     /// <paramref name="flush"/>; false once the client's output is finished or its reader gone.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> WriteToClientAsync(PipeWriter output, ReadOnlySequence<byte> data, bool flush)
     {
         await ClientGate.WaitAsync();
@@ -198,6 +201,7 @@ internal sealed class PostgresSession
     }
 
     /// <summary>Ends the client's output (a FIN) after <paramref name="leftover"/>, under <see cref="ClientGate"/>.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask CompleteClientAsync(PipeWriter output, ReadOnlyMemory<byte> leftover)
     {
         await ClientGate.WaitAsync();

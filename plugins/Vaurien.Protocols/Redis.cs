@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Vaurien.Protocols.Framing;
 
@@ -167,6 +168,7 @@ internal sealed class Redis : Protocol<RedisOptions>
     }
 
     // Flushes the pass-through commands to the backend and relays their replies, in order.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> RelayPendingAsync(PipeWriter backendOutput, FrameStream<RespFramer.Frame> replies, PipeWriter clientOutput, int pending)
     {
         var flush = await backendOutput.FlushAsync();
@@ -193,6 +195,7 @@ internal sealed class Redis : Protocol<RedisOptions>
 
     // Relays the next reply to the client (RESP3 pushes before it go on as they are); null if the connection ends.
     // Without flushEach the reply waits in the client's output for the caller's flush.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<ReadOnlySequence<byte>?> RelayReplyAsync(FrameStream<RespFramer.Frame> replies, PipeWriter clientOutput, bool flushEach = true)
     {
         while (true)

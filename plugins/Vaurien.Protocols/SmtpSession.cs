@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using Vaurien.Protocols.Framing;
 
 namespace Vaurien.Protocols;
@@ -151,6 +152,7 @@ internal sealed class SmtpSession
     private static bool IsSimple(SmtpFramer.Verb verb) => verb is SmtpFramer.Verb.Other or SmtpFramer.Verb.Reset;
 
     // Flushes the batch to the server and relays its replies, in order.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> RelayPendingAsync(int pending)
     {
         if (!await FlushAsync(ToBackend))
@@ -172,6 +174,7 @@ internal sealed class SmtpSession
     }
 
     // Sends the command (and what belongs to it) to the server and relays its reply; false when the session is over.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ForwardAsync(SmtpFramer.Frame command, ReadOnlySequence<byte> data, Exchange? exchange)
     {
         Relay.Write(ToBackend, data);
@@ -238,6 +241,7 @@ internal sealed class SmtpSession
     }
 
     // What follows a command answered with an injected error, so the server's state is what the client believes.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> SkipAsync(SmtpFramer.Frame command)
     {
         // After an error in DATA's place the client sends no body; after BDAT, the chunk comes anyway: dropped here.
@@ -275,6 +279,7 @@ internal sealed class SmtpSession
     }
 
     // Streams a DATA body up to and including its final ".", piece by piece as the client sends it.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> StreamBodyAsync()
     {
         _body = SmtpFramer.BodyState.Start;
@@ -296,6 +301,7 @@ internal sealed class SmtpSession
     }
 
     // Streams (or drops) a BDAT chunk of size bytes as the client sends it.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> StreamChunkAsync(long size, bool forward)
     {
         _chunkLeft = size;
@@ -324,6 +330,7 @@ internal sealed class SmtpSession
     }
 
     // The next frame from the client in the given mode; at the client's end of stream, passes it on and relays the rest.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(bool Ok, SmtpFramer.Frame Frame, ReadOnlySequence<byte> Data)> NextRequestAsync(Mode mode)
     {
         _mode = mode;
@@ -350,6 +357,7 @@ internal sealed class SmtpSession
         _ => SmtpFramer.ReadCommand(buffer, _maxLine),
     };
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ForwardPieceAsync(ReadOnlySequence<byte> data)
     {
         Relay.Write(ToBackend, data);
@@ -358,6 +366,7 @@ internal sealed class SmtpSession
     }
 
     // Relays the server's next reply to the client; null if the connection ends. Its data stays valid until consumed.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(int Code, ReadOnlySequence<byte> Data)?> RelayReplyAsync()
     {
         var (result, frame, data) = await _replies.NextAsync(wait: true);
@@ -376,6 +385,7 @@ internal sealed class SmtpSession
         return await Relay.WriteAndFlushAsync(ToClient, data) ? (frame.Code, data) : null;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> FlushAsync(PipeWriter output)
     {
         var flush = await output.FlushAsync();

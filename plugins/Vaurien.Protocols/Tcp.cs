@@ -202,6 +202,7 @@ internal sealed class Tcp : Protocol<TcpOptions>
         return true;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private static async ValueTask CompleteAsync(PipeWriter output, Session? session)
     {
         if (session is null)

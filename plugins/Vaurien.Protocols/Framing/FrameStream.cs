@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 
 namespace Vaurien.Protocols.Framing;
 
@@ -54,6 +55,7 @@ internal sealed class FrameStream<TFrame>(PipeReader input, FrameParser<TFrame> 
     public ReadOnlyMemory<byte> Leftover => _owned.AsMemory(_ownedStart, _ownedEnd - _ownedStart);
 
     /// <summary>Frames the next frame; with <paramref name="wait"/> false, only from what is already buffered.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<(Result Result, TFrame Frame, ReadOnlySequence<byte> Data)> NextAsync(bool wait)
     {
         while (true)
@@ -199,6 +201,7 @@ internal sealed class FrameStream<TFrame>(PipeReader input, FrameParser<TFrame> 
     private void ReportInvalid() =>
         connection?.ReportClose($"the {peer} sent bytes that are not this protocol, or a frame over the {maxFrame}-byte limit; closing the connection");
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult?> ReadAsync(bool wait)
     {
         if (wait)

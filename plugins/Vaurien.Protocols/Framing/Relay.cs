@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 
 namespace Vaurien.Protocols.Framing;
 
@@ -16,6 +17,7 @@ internal static class Relay
     }
 
     /// <summary>Writes <paramref name="data"/> and flushes; false if the reader is gone or the flush was cancelled.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<bool> WriteAndFlushAsync(PipeWriter output, ReadOnlySequence<byte> data)
     {
         Write(output, data);
