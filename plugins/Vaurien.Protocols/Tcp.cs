@@ -117,10 +117,7 @@ internal sealed class Tcp : Protocol<TcpOptions>
             FlushResult flush;
             try
             {
-                foreach (var segment in buffer)
-                {
-                    output.Write(segment.Span);
-                }
+                Relay.Write(output, buffer);
 
                 input.AdvanceTo(buffer.End);
                 flush = await output.FlushAsync();
@@ -152,10 +149,7 @@ internal sealed class Tcp : Protocol<TcpOptions>
                 FlushResult flush;
                 try
                 {
-                    foreach (var segment in exchange.Data)
-                    {
-                        output.Write(segment.Span);
-                    }
+                    Relay.Write(output, exchange.Data);
 
                     flush = await output.FlushAsync();
                 }

@@ -131,40 +131,45 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+
+        // What was written is the protocol's own until queued: taken outside the gate, and given back outside it too.
+        var written = TakeWritten(out var count);
+        Segment? discard = null;
         var start = false;
         var canceled = false;
         var wait = false;
         short version = 0;
+        var stopped = false;
         using (SpinGate.Enter(ref _gate))
         {
             canceled = _cancelNext;
             _cancelNext = false;
-            if (IsStoppedLocked())
+            stopped = IsStoppedLocked();
+            if (stopped || count == 0)
             {
-                Segment.ReturnAll(TakeWritten());
-                return new(new FlushResult(canceled, isCompleted: true));
-            }
-
-            if (_unflushed > 0)
-            {
-                Enqueue(TakeWritten());
-                start = !_sending;
-                _sending = true;
+                // Stopped: nothing more goes. Nothing written: segments asked for and never written (a write of
+                // nothing still gets a span) are not held while idle.
+                discard = written;
             }
             else
             {
-                // Asked for and never written (a write of nothing still gets a span): not held while idle.
-                Segment.ReturnAll(TakeWritten());
+                start = QueueLocked(written!);
             }
 
             // Nothing to wait for; or cancelled, as a pipe's flush is: the data still goes, the writer does not wait.
-            wait = _sending && !canceled;
+            wait = !stopped && _sending && !canceled;
             if (wait)
             {
                 _flushWaiting = true;
                 _flush.Reset();
                 version = _flush.Version;
             }
+        }
+
+        Segment.ReturnAll(discard);
+        if (stopped)
+        {
+            return new(new FlushResult(canceled, isCompleted: true));
         }
 
         // Outside the gate: the send takes it again when it ends.
@@ -201,6 +206,8 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     /// <summary>The protocol is done: what it wrote goes out, then the FIN (unless the transport keeps the socket open).</summary>
     public override void Complete(Exception? exception = null)
     {
+        var written = TakeWritten(out var count);
+        Segment? discard = null;
         var start = false;
         var end = false;
         using (SpinGate.Enter(ref _gate))
@@ -211,19 +218,18 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
             }
 
             _completed = true;
-            if (_unflushed > 0 && !IsStoppedLocked())
+            if (count > 0 && !IsStoppedLocked())
             {
-                Enqueue(TakeWritten());
-                start = !_sending;
-                _sending = true;
+                start = QueueLocked(written!);
             }
             else
             {
-                Segment.ReturnAll(TakeWritten());
+                discard = written;
                 end = TryBeginEndLocked();
             }
         }
 
+        Segment.ReturnAll(discard);
         if (start)
         {
             StartSend();
@@ -282,21 +288,18 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
 
     private bool IsStoppedLocked() => _end != TransportEnd.Running || _ending || _stopping || _error is not null || _transport.IsDropping;
 
-    private Segment? TakeWritten()
+    private Segment? TakeWritten(out long count)
     {
         var head = _writeHead;
+        count = _unflushed;
         _writeHead = _writeTail = null;
         _unflushed = 0;
         return head;
     }
 
-    private void Enqueue(Segment? head)
+    // Queues written segments behind what is already queued; true when the caller must start the send (none runs).
+    private bool QueueLocked(Segment head)
     {
-        if (head is null)
-        {
-            return;
-        }
-
         var tail = head;
         while (tail.Next is not null)
         {
@@ -313,6 +316,9 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         }
 
         _queueTail = tail;
+        var start = !_sending;
+        _sending = true;
+        return start;
     }
 
     // Sends the queue, and what is queued behind it, until a send has to wait (its completion carries on) or nothing
@@ -360,6 +366,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         var wake = false;
         var end = false;
         FlushResult result = default;
+        Segment? discard;
         using (SpinGate.Enter(ref _gate))
         {
             if (_queueHead is not null && _error is null && !_transport.IsDropping)
@@ -367,7 +374,8 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
                 return true;
             }
 
-            Segment.ReturnAll(_queueHead);
+            // Failed or dropping: what is still queued never goes.
+            discard = _queueHead;
             _queueHead = _queueTail = null;
             _sending = false;
             if (_flushWaiting)
@@ -380,6 +388,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
             end = TryBeginEndLocked();
         }
 
+        Segment.ReturnAll(discard);
         if (end)
         {
             Finish();
@@ -475,10 +484,12 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         ended?.TrySetResult();
     }
 
-    /// <summary>A written run of one pooled buffer; the nodes are pooled too, so a flush allocates nothing.</summary>
+    /// <summary>
+    /// A written run of one pooled buffer; the nodes are pooled too, so a flush allocates nothing. Like the memory pool's
+    /// owners, idle nodes never outnumber the most ever in use at once, so the pool needs no bound (and no count).
+    /// </summary>
     private sealed class Segment
     {
-        private const int MaxIdle = 4096;
         private static readonly ConcurrentQueue<Segment> Idle = new();
 
         public IMemoryOwner<byte>? Owner { get; private set; }
@@ -507,10 +518,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
                 head.Owner = null;
                 head.Length = 0;
                 head.Next = null;
-                if (Idle.Count < MaxIdle)
-                {
-                    Idle.Enqueue(head);
-                }
+                Idle.Enqueue(head);
 
                 head = next;
             }

@@ -192,26 +192,18 @@ internal sealed class SocketTransport : IDuplexPipe
                 // So after small reads the first bytes go through a small stack buffer (one system call, where asking
                 // Available first took two); in a bulk transfer (the last read filled the buffer) Available is asked
                 // and the read goes straight into the pipe (no copy).
-                int received;
-                SocketError status;
-                if (bulk)
+                if (bulk && NothingToRead())
                 {
-                    if (NothingToRead())
-                    {
-                        bulk = false;
-                        continue;
-                    }
-
-                    received = 0;
-                    status = SocketError.Success;
+                    bulk = false;
+                    continue;
                 }
-                else
+
+                var received = bulk ? ReceiveIntoPipe(writer, _bufferSize, out var status) : ReceiveSmall(writer, out status);
+                if (status == SocketError.WouldBlock)
                 {
-                    received = ReceiveSmall(writer, out status);
-                    if (status == SocketError.WouldBlock)
-                    {
-                        continue;
-                    }
+                    // A stale wake-up (in bulk, despite Available).
+                    bulk = false;
+                    continue;
                 }
 
                 if (status != SocketError.Success)
@@ -219,52 +211,27 @@ internal sealed class SocketTransport : IDuplexPipe
                     throw new SocketException((int)status);
                 }
 
-                if (received == 0 && !bulk)
+                if (received == 0)
                 {
                     break;
                 }
 
-                // The small buffer filled up, or this is a bulk transfer: read on straight into the pipe.
+                // The small buffer filled up: more may be waiting, read on straight into the pipe. A FIN or a failure
+                // behind the bytes read is acted on once those bytes are handed on.
                 var finished = false;
                 var failure = SocketError.Success;
-                if (bulk || (received == Math.Min(SmallReceiveSize, _bufferSize) && _bufferSize > received))
+                if (!bulk && received == Math.Min(SmallReceiveSize, _bufferSize) && _bufferSize > received)
                 {
-                    var memory = writer.GetMemory(Math.Min(MinimumReceiveSize, _bufferSize - received));
-                    if (memory.Length > _bufferSize - received)
-                    {
-                        memory = memory[..(_bufferSize - received)];
-                    }
-
-                    var more = _socket.Receive(memory.Span, SocketFlags.None, out status);
+                    var more = ReceiveIntoPipe(writer, _bufferSize - received, out status);
                     if (status == SocketError.Success)
                     {
                         finished = more == 0;
-                        writer.Advance(more);
                         received += more;
                     }
                     else if (status != SocketError.WouldBlock)
                     {
-                        // What came before the failure still goes to the protocol first.
                         failure = status;
                     }
-                }
-
-                if (received == 0)
-                {
-                    // Bulk only: a reset, or the peer's FIN was all there was (Poll saw them as readable); a read that
-                    // would wait after Available said otherwise is taken as a stale wake-up.
-                    if (failure != SocketError.Success)
-                    {
-                        throw new SocketException((int)failure);
-                    }
-
-                    if (finished)
-                    {
-                        break;
-                    }
-
-                    bulk = false;
-                    continue;
                 }
 
                 bulk = received == _bufferSize;
@@ -307,6 +274,24 @@ internal sealed class SocketTransport : IDuplexPipe
 
     // Poll tells a FIN or a reset (readable, nothing available) from a stale wake-up (see step 2 of the receive loop).
     private bool NothingToRead() => _socket.Available == 0 && !_socket.Poll(0, SelectMode.SelectRead);
+
+    // Reads what is there, at most limit bytes, straight into the pipe's memory (no copy).
+    private int ReceiveIntoPipe(PipeWriter writer, int limit, out SocketError status)
+    {
+        var memory = writer.GetMemory(Math.Min(MinimumReceiveSize, limit));
+        if (memory.Length > limit)
+        {
+            memory = memory[..limit];
+        }
+
+        var received = _socket.Receive(memory.Span, SocketFlags.None, out status);
+        if (status == SocketError.Success)
+        {
+            writer.Advance(received);
+        }
+
+        return received;
+    }
 
     // Not async, so the small buffer can live on the stack (an async method cannot hold a span across an await).
     private int ReceiveSmall(PipeWriter writer, out SocketError status)
