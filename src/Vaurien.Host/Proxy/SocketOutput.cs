@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -31,27 +30,25 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     private int _gate;
 
     // The flush the protocol awaits while the socket is busy.
-    private ManualResetValueTaskSourceCore<FlushResult> _flush;
+    private PendingFlush _flush;
 
     // Protocol's: written since the last flush.
-    private Segment? _writeHead;
-    private Segment? _writeTail;
+    private PooledSegment? _writeHead;
+    private PooledSegment? _writeTail;
     private long _unflushed;
 
     // Under _gate: flushed while a send was under way, sent next.
-    private Segment? _queueHead;
-    private Segment? _queueTail;
+    private PooledSegment? _queueHead;
+    private PooledSegment? _queueTail;
 
     // Sender's: what the send under way sends.
-    private Segment? _sendHead;
+    private PooledSegment? _sendHead;
     private ValueTask _send;
     private Action? _onSent;
     private Exception? _error;
 
     // Under _gate.
     private bool _sending;
-    private bool _flushWaiting;
-    private bool _cancelNext;
     private bool _completed;
     private bool _stopping;
     private bool _ending;
@@ -64,7 +61,6 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         _pool = pool;
         _senders = senders;
         _segmentSize = segmentSize;
-        _flush.RunContinuationsAsynchronously = false;
     }
 
     /// <summary>Why sending ended; <see cref="TransportEnd.Running"/> until then.</summary>
@@ -99,22 +95,22 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sizeHint);
         var tail = _writeTail;
-        if (tail is null || tail.Owner!.Memory.Length - tail.Length < Math.Max(sizeHint, 1))
+        if (tail is null || tail.Free < Math.Max(sizeHint, 1))
         {
-            tail = Segment.Rent(_pool.Rent(Math.Max(sizeHint, _segmentSize)));
+            tail = PooledSegment.Rent(_pool.Rent(Math.Max(sizeHint, _segmentSize)));
             if (_writeTail is null)
             {
                 _writeHead = tail;
             }
             else
             {
-                _writeTail.Next = tail;
+                _writeTail.Link(tail);
             }
 
             _writeTail = tail;
         }
 
-        return tail.Owner!.Memory[tail.Length..];
+        return tail.FreeMemory;
     }
 
     public override Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
@@ -123,8 +119,8 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     {
         var tail = _writeTail ?? throw new InvalidOperationException("Advance without GetMemory.");
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(bytes, tail.Owner!.Memory.Length - tail.Length);
-        tail.Length += bytes;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bytes, tail.Free);
+        tail.Written += bytes;
         _unflushed += bytes;
     }
 
@@ -134,7 +130,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
 
         // What was written is the protocol's own until queued: taken outside the gate, and given back outside it too.
         var written = TakeWritten(out var count);
-        Segment? discard = null;
+        PooledSegment? discard = null;
         var start = false;
         var canceled = false;
         var wait = false;
@@ -142,8 +138,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         var stopped = false;
         using (SpinGate.Enter(ref _gate))
         {
-            canceled = _cancelNext;
-            _cancelNext = false;
+            canceled = _flush.TakeCancellationLocked();
             stopped = IsStoppedLocked();
             if (stopped || count == 0)
             {
@@ -160,13 +155,11 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
             wait = !stopped && _sending && !canceled;
             if (wait)
             {
-                _flushWaiting = true;
-                _flush.Reset();
-                version = _flush.Version;
+                version = _flush.WaitLocked();
             }
         }
 
-        Segment.ReturnAll(discard);
+        PooledSegment.ReturnAll(discard);
         if (stopped)
         {
             return new(new FlushResult(canceled, isCompleted: true));
@@ -187,27 +180,13 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         return new(this, version);
     }
 
-    public override void CancelPendingFlush()
-    {
-        using (SpinGate.Enter(ref _gate))
-        {
-            if (!_flushWaiting)
-            {
-                _cancelNext = true;
-                return;
-            }
-
-            _flushWaiting = false;
-        }
-
-        _flush.SetResult(new FlushResult(isCanceled: true, isCompleted: false));
-    }
+    public override void CancelPendingFlush() => _flush.Cancel(ref _gate);
 
     /// <summary>The protocol is done: what it wrote goes out, then the FIN (unless the transport keeps the socket open).</summary>
     public override void Complete(Exception? exception = null)
     {
         var written = TakeWritten(out var count);
-        Segment? discard = null;
+        PooledSegment? discard = null;
         var start = false;
         var end = false;
         using (SpinGate.Enter(ref _gate))
@@ -229,7 +208,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
             }
         }
 
-        Segment.ReturnAll(discard);
+        PooledSegment.ReturnAll(discard);
         if (start)
         {
             StartSend();
@@ -263,8 +242,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         bool end;
         using (SpinGate.Enter(ref _gate))
         {
-            wake = _flushWaiting;
-            _flushWaiting = false;
+            wake = _flush.StopWaitingLocked();
             end = TryBeginEndLocked();
         }
 
@@ -275,7 +253,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
 
         if (wake)
         {
-            _flush.SetResult(new FlushResult(isCanceled: false, isCompleted: true));
+            _flush.Wake(new FlushResult(isCanceled: false, isCompleted: true));
         }
     }
 
@@ -288,7 +266,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
 
     private bool IsStoppedLocked() => _end != TransportEnd.Running || _ending || _stopping || _error is not null || _transport.IsDropping;
 
-    private Segment? TakeWritten(out long count)
+    private PooledSegment? TakeWritten(out long count)
     {
         var head = _writeHead;
         count = _unflushed;
@@ -298,12 +276,12 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     }
 
     // Queues written segments behind what is already queued; true when the caller must start the send (none runs).
-    private bool QueueLocked(Segment head)
+    private bool QueueLocked(PooledSegment head)
     {
         var tail = head;
-        while (tail.Next is not null)
+        while (tail.NextSegment is not null)
         {
-            tail = tail.Next;
+            tail = tail.NextSegment;
         }
 
         if (_queueTail is null)
@@ -312,7 +290,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         }
         else
         {
-            _queueTail.Next = head;
+            _queueTail.Link(head);
         }
 
         _queueTail = tail;
@@ -366,7 +344,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         var wake = false;
         var end = false;
         FlushResult result = default;
-        Segment? discard;
+        PooledSegment? discard;
         using (SpinGate.Enter(ref _gate))
         {
             if (_queueHead is not null && _error is null && !_transport.IsDropping)
@@ -378,9 +356,8 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
             discard = _queueHead;
             _queueHead = _queueTail = null;
             _sending = false;
-            if (_flushWaiting)
+            if (_flush.StopWaitingLocked())
             {
-                _flushWaiting = false;
                 wake = true;
                 result = new FlushResult(isCanceled: false, isCompleted: IsStoppedLocked());
             }
@@ -388,7 +365,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
             end = TryBeginEndLocked();
         }
 
-        Segment.ReturnAll(discard);
+        PooledSegment.ReturnAll(discard);
         if (end)
         {
             Finish();
@@ -396,7 +373,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
 
         if (wake)
         {
-            _flush.SetResult(result);
+            _flush.Wake(result);
         }
 
         return false;
@@ -408,9 +385,9 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         var sender = _senders.Rent();
         try
         {
-            for (var segment = _sendHead; segment is not null && !_transport.IsDropping; segment = segment.Next)
+            for (var segment = _sendHead; segment is not null && !_transport.IsDropping; segment = segment.NextSegment)
             {
-                var remaining = segment.Owner!.Memory[..segment.Length];
+                var remaining = segment.WrittenMemory;
                 while (!remaining.IsEmpty)
                 {
                     var sent = await sender.SendAsync(_transport.Socket, remaining);
@@ -427,7 +404,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         finally
         {
             _senders.Return(sender);
-            Segment.ReturnAll(_sendHead);
+            PooledSegment.ReturnAll(_sendHead);
             _sendHead = null;
         }
     }
@@ -482,46 +459,5 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         }
 
         ended?.TrySetResult();
-    }
-
-    /// <summary>
-    /// A written run of one pooled buffer; the nodes are pooled too, so a flush allocates nothing. Like the memory pool's
-    /// owners, idle nodes never outnumber the most ever in use at once, so the pool needs no bound (and no count).
-    /// </summary>
-    private sealed class Segment
-    {
-        private static readonly ConcurrentQueue<Segment> Idle = new();
-
-        public IMemoryOwner<byte>? Owner { get; private set; }
-
-        public int Length { get; set; }
-
-        public Segment? Next { get; set; }
-
-        public static Segment Rent(IMemoryOwner<byte> owner)
-        {
-            if (!Idle.TryDequeue(out var segment))
-            {
-                segment = new Segment();
-            }
-
-            segment.Owner = owner;
-            return segment;
-        }
-
-        public static void ReturnAll(Segment? head)
-        {
-            while (head is not null)
-            {
-                var next = head.Next;
-                head.Owner?.Dispose();
-                head.Owner = null;
-                head.Length = 0;
-                head.Next = null;
-                Idle.Enqueue(head);
-
-                head = next;
-            }
-        }
     }
 }

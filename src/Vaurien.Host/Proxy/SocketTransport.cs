@@ -5,14 +5,14 @@ using System.Net.Sockets;
 namespace Vaurien.Host.Proxy;
 
 /// <summary>
-/// One socket of a connection seen as a pipe's two ends: a receive loop fills <see cref="Input"/> (a pipe, as in
-/// Kestrel's socket transport); <see cref="Output"/> sends straight from its own buffers when the protocol flushes
-/// (<see cref="SocketOutput"/>). The protocol only ever sees the two ends.
+/// One socket of a connection seen as a pipe's two ends: a receive loop fills <see cref="Input"/> (a reader over the
+/// loop's own pooled segments, <see cref="SocketInput"/>); <see cref="Output"/> sends straight from its own buffers when
+/// the protocol flushes (<see cref="SocketOutput"/>). The protocol only ever sees the two ends.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
 /// <item>Each receive first waits for data with a zero-byte receive, so an idle connection holds no buffer.</item>
-/// <item>A pipe holds at most a few reads (its pause threshold): a side that does not read stops the receive loop
+/// <item>The input holds at most a few reads (its pause threshold): a side that does not read stops the receive loop
 /// of the other socket, and TCP flow control does the rest. Memory stays bounded.</item>
 /// <item>FIN received completes <see cref="Input"/>; the protocol completing <see cref="Output"/> sends FIN
 /// (<c>Shutdown(Send)</c>) and leaves the other direction open: half-close is passed on.</item>
@@ -21,14 +21,11 @@ namespace Vaurien.Host.Proxy;
 /// </remarks>
 internal sealed class SocketTransport : IDuplexPipe
 {
-    // Each receive asks the pipe for at least this much room, so small reads share a segment rather than each taking
+    // Each receive asks the input for at least this much room, so small reads share a segment rather than each taking
     // a whole one (Kestrel's MinAllocBufferSize); a read still never takes more than the buffer option.
     private const int MinimumReceiveSize = 2048;
 
-    // The first read after a wake-up goes through this much stack: a request or reply of most protocols fits whole.
-    private const int SmallReceiveSize = 4096;
-
-    // Pipe thresholds in reads of the buffer option: enough to keep both sockets busy, little enough to stay bounded.
+    // Input thresholds in reads of the buffer option: enough to keep both sockets busy, little enough to stay bounded.
     private const int PauseReads = 4;
     private const int ResumeReads = 2;
 
@@ -36,7 +33,7 @@ internal sealed class SocketTransport : IDuplexPipe
     private readonly ProxyConnection _connection;
     private readonly ActivityTimeout? _activity;
     private readonly int _bufferSize;
-    private readonly Pipe _input;
+    private readonly SocketInput _input;
     private readonly SocketOutput _output;
     private CancellationTokenSource? _idleStop;
     private volatile bool _dropping;
@@ -49,13 +46,13 @@ internal sealed class SocketTransport : IDuplexPipe
         _connection = connection;
         _activity = activity;
         _bufferSize = pipes.MinimumSegmentSize;
-        _input = new Pipe(pipes);
+        _input = new SocketInput(pipes.Pool, _bufferSize, (int)pipes.PauseWriterThreshold, (int)pipes.ResumeWriterThreshold);
         _output = new SocketOutput(this, pipes.Pool, senders, _bufferSize);
     }
 
     /// <summary>
-    /// The options of every pipe of one proxy: made once and shared, as they hold nothing per connection (one
-    /// instance per transport cost 144 bytes per idle connection).
+    /// What every transport of one proxy shares (memory pool, buffer size, input thresholds): made once, as it holds
+    /// nothing per connection (one instance per transport cost 144 bytes per idle connection).
     /// </summary>
     public static PipeOptions PipeOptionsFor(ProxyMemoryPool memory, int bufferSize) =>
         new(
@@ -73,7 +70,7 @@ internal sealed class SocketTransport : IDuplexPipe
     public Socket Socket => _socket;
 
     /// <summary>What the peer sent. Read by the protocol.</summary>
-    public PipeReader Input => _input.Reader;
+    public PipeReader Input => _input;
 
     /// <summary>What goes to the peer. Written by the protocol; completing it sends FIN.</summary>
     public PipeWriter Output => _output;
@@ -116,8 +113,8 @@ internal sealed class SocketTransport : IDuplexPipe
     {
         _dropping = true;
 
-        // Out of a wait on a full pipe (its reader hangs), and out of a flush waiting on the socket.
-        _input.Writer.CancelPendingFlush();
+        // Out of a wait on a full input (its reader hangs), and out of a flush waiting on the socket.
+        _input.CancelPendingFlush();
         _output.Drop();
     }
 
@@ -127,14 +124,14 @@ internal sealed class SocketTransport : IDuplexPipe
     /// <summary>Wakes the protocol out of a read of <see cref="Input"/> or a flush of <see cref="Output"/>.</summary>
     public void CancelProtocol()
     {
-        _input.Reader.CancelPendingRead();
+        _input.CancelPendingRead();
         _output.CancelPendingFlush();
     }
 
     /// <summary>The protocol is done: no more reads of <see cref="Input"/>, no more writes to <see cref="Output"/>.</summary>
     public void CompleteProtocol()
     {
-        _input.Reader.Complete();
+        _input.Complete();
         _output.Complete();
     }
 
@@ -164,18 +161,22 @@ internal sealed class SocketTransport : IDuplexPipe
 
     private async Task ReceiveLoopAsync()
     {
-        var writer = _input.Writer;
         var end = TransportEnd.Completed;
         Exception? error = null;
         try
         {
-            // Reads after a wake-up must not wait (step 2); the waits and the sends stay asynchronous.
+            // Reads must not wait (step 2); the waits and the sends stay asynchronous.
             _socket.Blocking = false;
-            var bulk = false;
+            var wait = true;
             while (true)
             {
                 // 1. Wait for data without a buffer (Kestrel's WaitForDataAsync): an idle connection holds no memory.
-                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, _idleStop?.Token ?? default);
+                // After a read that filled the buffer more is likely there: read again first.
+                if (wait)
+                {
+                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, _idleStop?.Token ?? default);
+                }
+
                 if (_dropping)
                 {
                     if (await DropAsync() == 0)
@@ -186,23 +187,14 @@ internal sealed class SocketTransport : IDuplexPipe
                     continue;
                 }
 
-                // 2. Read what is there, at most one buffer (one read is one exchange for tcp), without waiting (the
-                // socket is non-blocking). On Linux the wait can end on a stale readiness event with nothing to read, and
-                // a pipe keeps a segment it handed out even if nothing was written to it: an idle connection must not.
-                // So after small reads the first bytes go through a small stack buffer (one system call, where asking
-                // Available first took two); in a bulk transfer (the last read filled the buffer) Available is asked
-                // and the read goes straight into the pipe (no copy).
-                if (bulk && NothingToRead())
-                {
-                    bulk = false;
-                    continue;
-                }
-
-                var received = bulk ? ReceiveIntoPipe(writer, _bufferSize, out var status) : ReceiveSmall(writer, out status);
+                // 2. Read what is there, at most one buffer (one read is one exchange for tcp), straight into the
+                // input's memory, without waiting (the socket is non-blocking).
+                var received = Receive(out var status);
                 if (status == SocketError.WouldBlock)
                 {
-                    // A stale wake-up (in bulk, despite Available).
-                    bulk = false;
+                    // Nothing there (on Linux a wait can end on a stale readiness event): the memory goes back.
+                    _input.ReturnUnused();
+                    wait = true;
                     continue;
                 }
 
@@ -216,43 +208,14 @@ internal sealed class SocketTransport : IDuplexPipe
                     break;
                 }
 
-                // The small buffer filled up: more may be waiting, read on straight into the pipe. A FIN or a failure
-                // behind the bytes read is acted on once those bytes are handed on.
-                var finished = false;
-                var failure = SocketError.Success;
-                if (!bulk && received == Math.Min(SmallReceiveSize, _bufferSize) && _bufferSize > received)
-                {
-                    var more = ReceiveIntoPipe(writer, _bufferSize - received, out status);
-                    if (status == SocketError.Success)
-                    {
-                        finished = more == 0;
-                        received += more;
-                    }
-                    else if (status != SocketError.WouldBlock)
-                    {
-                        failure = status;
-                    }
-                }
-
-                bulk = received == _bufferSize;
-
+                wait = received < _bufferSize;
                 _activity?.Reset();
 
-                // 3. Hand it to the protocol; this waits while the pipe is full (backpressure).
-                var flush = await writer.FlushAsync();
+                // 3. Hand it to the protocol; this waits while the protocol leaves too much unread (backpressure).
+                var flush = await _input.FlushAsync();
                 if (flush.IsCompleted || (flush.IsCanceled && !_dropping))
                 {
                     end = TransportEnd.Stopped;
-                    break;
-                }
-
-                if (failure != SocketError.Success)
-                {
-                    throw new SocketException((int)failure);
-                }
-
-                if (finished)
-                {
                     break;
                 }
             }
@@ -269,39 +232,22 @@ internal sealed class SocketTransport : IDuplexPipe
 
         ReceiveEnd = end;
         _connection.OnReceiveEnded(this, end, error);
-        writer.Complete();
+        _input.CompleteWriting();
     }
 
-    // Poll tells a FIN or a reset (readable, nothing available) from a stale wake-up (see step 2 of the receive loop).
-    private bool NothingToRead() => _socket.Available == 0 && !_socket.Poll(0, SelectMode.SelectRead);
-
-    // Reads what is there, at most limit bytes, straight into the pipe's memory (no copy).
-    private int ReceiveIntoPipe(PipeWriter writer, int limit, out SocketError status)
+    // Reads what is there, at most one buffer, straight into the input's memory (no copy).
+    private int Receive(out SocketError status)
     {
-        var memory = writer.GetMemory(Math.Min(MinimumReceiveSize, limit));
-        if (memory.Length > limit)
+        var memory = _input.GetMemory(Math.Min(MinimumReceiveSize, _bufferSize));
+        if (memory.Length > _bufferSize)
         {
-            memory = memory[..limit];
+            memory = memory[.._bufferSize];
         }
 
         var received = _socket.Receive(memory.Span, SocketFlags.None, out status);
-        if (status == SocketError.Success)
-        {
-            writer.Advance(received);
-        }
-
-        return received;
-    }
-
-    // Not async, so the small buffer can live on the stack (an async method cannot hold a span across an await).
-    private int ReceiveSmall(PipeWriter writer, out SocketError status)
-    {
-        Span<byte> small = stackalloc byte[SmallReceiveSize];
-        var received = _socket.Receive(small[..Math.Min(SmallReceiveSize, _bufferSize)], SocketFlags.None, out status);
         if (status == SocketError.Success && received > 0)
         {
-            small[..received].CopyTo(writer.GetSpan(Math.Max(received, Math.Min(MinimumReceiveSize, _bufferSize))));
-            writer.Advance(received);
+            _input.Advance(received);
         }
 
         return received;
