@@ -34,7 +34,6 @@ internal sealed class SocketTransport : IDuplexPipe
 
     private readonly Socket _socket;
     private readonly ProxyConnection _connection;
-    private readonly ActivityTimeout? _activity;
     private readonly int _bufferSize;
     private readonly Pipe _input;
     private readonly SocketOutput _output;
@@ -42,12 +41,11 @@ internal sealed class SocketTransport : IDuplexPipe
     private volatile bool _dropping;
     private volatile bool _keepOpen;
 
-    public SocketTransport(Socket socket, string side, ProxyConnection connection, PipeOptions pipes, SocketSenderPool senders, ActivityTimeout? activity)
+    public SocketTransport(Socket socket, string side, ProxyConnection connection, PipeOptions pipes, SocketSenderPool senders)
     {
         _socket = socket;
         Side = side;
         _connection = connection;
-        _activity = activity;
         _bufferSize = pipes.MinimumSegmentSize;
         _input = new Pipe(pipes);
         _output = new SocketOutput(this, pipes.Pool, senders, _bufferSize);
@@ -236,7 +234,7 @@ internal sealed class SocketTransport : IDuplexPipe
 
                 bulk = received == _bufferSize;
 
-                _activity?.Reset();
+                _connection.Touch();
 
                 // 3. Hand it to the protocol; this waits while the pipe is full (backpressure).
                 var flush = await writer.FlushAsync();
@@ -321,7 +319,7 @@ internal sealed class SocketTransport : IDuplexPipe
     }
 
     /// <summary>The output sent something: the connection is not idle.</summary>
-    internal void OnSent() => _activity?.Reset();
+    internal void OnSent() => _connection.Touch();
 
     internal void OnSendFailed(TransportEnd end, Exception error) => _connection.OnSendFailed(this, end, error);
 }
