@@ -53,7 +53,7 @@ internal sealed partial class ProxyConnection
     /// </summary>
     public Task RelayAsync()
     {
-        _activity?.Reset();
+        Touch();
         _client.Start();
         _backend.Start();
         return Protocol.RunAsync(this);
@@ -135,7 +135,7 @@ internal sealed partial class ProxyConnection
         RequestClose(CloseKind.Reset);
     }
 
-    private void OnIdle()
+    void ITimedConnection.OnIdle()
     {
         if (CloseKind == CloseKind.None)
         {
@@ -202,7 +202,6 @@ internal sealed partial class ProxyConnection
 
         // 4. Every loop has ended, so every buffer is back in the pool, before the connection is gone.
         await Task.WhenAll(_client.Receiving, _client.Sending, _backend.Receiving, _backend.Sending);
-        _activity?.Dispose();
         ProxyLog.ConnectionClosed(_logger, _definition.Name, Info.Id, keep);
         return keep ? _backend.Socket : null;
     }

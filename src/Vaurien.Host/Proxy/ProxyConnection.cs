@@ -10,7 +10,7 @@ namespace Vaurien.Host.Proxy;
 /// One client connection and its backend connection: what the protocol is given (<see cref="ProtocolConnection"/>),
 /// the behavior hooks around each exchange, and the connection's lifecycle (README.md in this folder draws it).
 /// </summary>
-internal sealed partial class ProxyConnection : ProtocolConnection
+internal sealed partial class ProxyConnection : ProtocolConnection, ITimedConnection
 {
     private static readonly ProtocolOptions DefaultOptions = new();
 
@@ -21,7 +21,8 @@ internal sealed partial class ProxyConnection : ProtocolConnection
     private readonly ILogger _logger;
     private readonly SocketTransport _client;
     private readonly SocketTransport _backend;
-    private readonly ActivityTimeout? _activity;
+    private readonly IdleSweep? _idle;
+    private long _lastActivity = IdleSweep.NotTimed;
     // Both made on first use (a hanging connection, a behavior's wait): an idle connection that only passes through
     // never needs them (~140 bytes).
     private CancellationTokenSource? _closed;
@@ -43,20 +44,17 @@ internal sealed partial class ProxyConnection : ProtocolConnection
         TimeProvider time,
         PipeOptions pipes,
         SocketSenderPool senders,
+        IdleSweep? idle,
         ILogger logger)
     {
         _definition = definition;
         _time = time;
         _logger = logger;
         _randoms = randoms;
+        _idle = idle;
         var options = definition.ProtocolOptions as ProtocolOptions ?? DefaultOptions;
-        if (!definition.StayConnected && definition.Timeout > TimeSpan.Zero)
-        {
-            _activity = new ActivityTimeout(definition.Timeout, time, static state => ((ProxyConnection)state!).OnIdle(), this);
-        }
-
-        _client = new SocketTransport(client, "client", this, pipes, senders, _activity);
-        _backend = new SocketTransport(backend, "backend", this, pipes, senders, _activity);
+        _client = new SocketTransport(client, "client", this, pipes, senders);
+        _backend = new SocketTransport(backend, "backend", this, pipes, senders);
         _reuseBackend = options.ReuseSocket;
         if (_reuseBackend)
         {
@@ -90,6 +88,8 @@ internal sealed partial class ProxyConnection : ProtocolConnection
     public string ProtocolName => _definition.Protocol.Name;
 
     public TimeProvider Time => _time;
+
+    ref long ITimedConnection.LastActivity => ref _lastActivity;
 
     // Made on first use: a connection that only ever passes through never picks (a random source is ~160 bytes).
     public Random Random => Volatile.Read(ref _random) ?? CreateRandom();
@@ -125,6 +125,9 @@ internal sealed partial class ProxyConnection : ProtocolConnection
         Interlocked.CompareExchange(ref _random, _randoms.Create(Info.Id), null);
         return _random;
     }
+
+    /// <summary>Bytes moved (a read or a send): the idle timeout starts again. One store, lock-free, allocation-free.</summary>
+    internal void Touch() => _idle?.Touch(ref _lastActivity);
 
     /// <summary>A number no other connection of this process has.</summary>
     public static long NextId() => Interlocked.Increment(ref _lastId);

@@ -65,4 +65,8 @@ internal static partial class ProxyLog
     [LoggerMessage(EventId = 14, EventName = "ProtocolClosed", Level = LogLevel.Warning,
         Message = "Proxy '{Proxy}': connection {ConnectionId}, protocol '{Protocol}': {Reason}.")]
     public static partial void ProtocolClosed(ILogger logger, string proxy, long connectionId, string protocol, string reason);
+
+    [LoggerMessage(EventId = 15, EventName = "IdleSweepFailed", Level = LogLevel.Error,
+        Message = "Proxy '{Proxy}': closing an idle connection failed; the idle sweep goes on.")]
+    public static partial void IdleSweepFailed(ILogger logger, string proxy, Exception exception);
 }

@@ -25,6 +25,7 @@ internal sealed class ProxyServer : IAsyncDisposable
     private readonly ConcurrentDictionary<long, Slot> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly BackendPool? _backendPool;
+    private readonly IdleSweep? _idleSweep;
     private readonly PipeOptions _pipes;
     private readonly SocketSenderPool _senders = new();
     private Socket? _listener;
@@ -46,6 +47,11 @@ internal sealed class ProxyServer : IAsyncDisposable
         if (definition.ProtocolOptions is ProtocolOptions { ReuseSocket: true })
         {
             _backendPool = new BackendPool(definition.Timeout, time);
+        }
+
+        if (!definition.StayConnected && definition.Timeout > TimeSpan.Zero)
+        {
+            _idleSweep = new IdleSweep(definition.Timeout, time, TimedConnections(), e => ProxyLog.IdleSweepFailed(_logger, Definition.Name, e));
         }
     }
 
@@ -150,6 +156,7 @@ internal sealed class ProxyServer : IAsyncDisposable
         }
 
         _backendPool?.Dispose();
+        _idleSweep?.Dispose();
         _senders.Dispose();
         if (_listener is not null)
         {
@@ -226,7 +233,7 @@ internal sealed class ProxyServer : IAsyncDisposable
             }
 
             Configure(backend, keepAlive);
-            var connection = new ProxyConnection(id, Definition, client, backend, _randoms, _time, _pipes, _senders, _logger);
+            var connection = new ProxyConnection(id, Definition, client, backend, _randoms, _time, _pipes, _senders, _idleSweep, _logger);
             slot.Connection = connection;
             if (_stopping.IsCancellationRequested)
             {
@@ -260,6 +267,18 @@ internal sealed class ProxyServer : IAsyncDisposable
         finally
         {
             _connections.TryRemove(id, out _);
+        }
+    }
+
+    // What the idle sweep looks at on each tick: the dictionary itself, as its Values would copy every connection.
+    private IEnumerable<ITimedConnection> TimedConnections()
+    {
+        foreach (var (_, slot) in _connections)
+        {
+            if (slot.Connection is { } connection)
+            {
+                yield return connection;
+            }
         }
     }
 

@@ -31,7 +31,6 @@ internal sealed class SocketTransport : IDuplexPipe
 
     private readonly Socket _socket;
     private readonly ProxyConnection _connection;
-    private readonly ActivityTimeout? _activity;
     private readonly int _bufferSize;
     private readonly SocketInput _input;
     private readonly SocketOutput _output;
@@ -39,12 +38,11 @@ internal sealed class SocketTransport : IDuplexPipe
     private volatile bool _dropping;
     private volatile bool _keepOpen;
 
-    public SocketTransport(Socket socket, string side, ProxyConnection connection, PipeOptions pipes, SocketSenderPool senders, ActivityTimeout? activity)
+    public SocketTransport(Socket socket, string side, ProxyConnection connection, PipeOptions pipes, SocketSenderPool senders)
     {
         _socket = socket;
         Side = side;
         _connection = connection;
-        _activity = activity;
         _bufferSize = pipes.MinimumSegmentSize;
         _input = new SocketInput(pipes.Pool, _bufferSize, (int)pipes.PauseWriterThreshold, (int)pipes.ResumeWriterThreshold);
         _output = new SocketOutput(this, pipes.Pool, senders, _bufferSize);
@@ -209,7 +207,7 @@ internal sealed class SocketTransport : IDuplexPipe
                 }
 
                 wait = received < _bufferSize;
-                _activity?.Reset();
+                _connection.Touch();
 
                 // 3. Hand it to the protocol; this waits while the protocol leaves too much unread (backpressure).
                 var flush = await _input.FlushAsync();
@@ -267,7 +265,7 @@ internal sealed class SocketTransport : IDuplexPipe
     }
 
     /// <summary>The output sent something: the connection is not idle.</summary>
-    internal void OnSent() => _activity?.Reset();
+    internal void OnSent() => _connection.Touch();
 
     internal void OnSendFailed(TransportEnd end, Exception error) => _connection.OnSendFailed(this, end, error);
 }
