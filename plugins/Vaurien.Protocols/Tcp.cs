@@ -11,7 +11,7 @@ namespace Vaurien.Protocols;
 /// <remarks>
 /// <code>
 /// client.Input  --pump ToBackend--&gt;  backend.Output      each pump: read; if pass-through, copy the whole read
-/// client.Output &lt;--pump ToClient---  backend.Input       on; else one read (at most buffer bytes) = one exchange
+/// client.Output &lt;--pump ToClient---  backend.Input       on; else each buffer's worth of a read = one exchange
 /// </code>
 /// End of stream on one side completes the other side's output (the host passes the FIN on) and the other
 /// direction goes on until its own end: half-close is kept. The error is 1000 random bytes, as in Vaurien.

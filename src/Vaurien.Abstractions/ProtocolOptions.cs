@@ -6,12 +6,16 @@ namespace Vaurien;
 /// </summary>
 public record ProtocolOptions
 {
-    /// <summary>The most bytes read from a socket at once. Defaults to 65536.</summary>
+    /// <summary>
+    /// The most bytes read from a socket at once, except in a bulk transfer (a read that filled its buffer is followed
+    /// by reads of up to four); for tcp, one exchange. Defaults to 65536.
+    /// </summary>
     /// <remarks>
-    /// Vaurien read 2048. Bulk transfers are paid per read (a wait, a receive and a send each), so 64 KiB reads move
-    /// data at haproxy's speed where 16 KiB reads reached 0.8 of it; a buffer is only held while data is in flight.
+    /// Vaurien read 2048. Bulk transfers are paid per read (a wait, a receive and a send each), so the larger the reads
+    /// the nearer haproxy's speed; a buffer is only held while data is in flight. An exchange is never larger than
+    /// this: a larger read is relayed as several exchanges.
     /// </remarks>
-    [Option("Buffer size: the most bytes read from a socket at once, in bytes. For tcp, one read is one exchange. Defaults to 65536.", Min = 512, Max = 16 * 1024 * 1024)]
+    [Option("Buffer size, in bytes: the most bytes read from a socket at once (a bulk transfer reads up to 4 buffers at once); for tcp, one read, or each buffer of a larger one, is one exchange. Defaults to 65536.", Min = 512, Max = 16 * 1024 * 1024)]
     public int Buffer { get; init; } = 65536;
 
     /// <summary>Turns on TCP keep-alive probes on both sockets. Defaults to false.</summary>

@@ -7,9 +7,21 @@ namespace Vaurien.Protocols.Framing;
 /// <summary>Moving bytes as they are: what every protocol does between (or instead of) its exchanges.</summary>
 internal static class Relay
 {
+    // What Write copies into one span of the writer: a bulk read of the host's (a few buffers), not a large frame.
+    private const int SingleSpanLimit = 256 * 1024;
+
     /// <summary>Writes <paramref name="data"/> to <paramref name="output"/> without flushing.</summary>
     public static void Write(PipeWriter output, ReadOnlySequence<byte> data)
     {
+        // Up to a bound, into one span: a read copied into several of the writer's buffers goes out as several sends.
+        if (data.Length is > 0 and <= SingleSpanLimit)
+        {
+            var length = (int)data.Length;
+            data.CopyTo(output.GetSpan(length));
+            output.Advance(length);
+            return;
+        }
+
         foreach (var segment in data)
         {
             output.Write(segment.Span);

@@ -64,6 +64,9 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>, IV
 
     // ------------------------------------------------------------------ the writer's side (the receive loop)
 
+    /// <summary>Bytes flushed and not yet consumed by the reader; read without the gate, so only a hint.</summary>
+    public int UnreadBytes => Volatile.Read(ref _unconsumed);
+
     /// <summary>Memory to receive into, at least <paramref name="sizeHint"/> bytes (and at least one).</summary>
     public Memory<byte> GetMemory(int sizeHint)
     {

@@ -88,7 +88,8 @@ public sealed class ProxyConnectionTests
     {
         const long Size = 64L << 20;
 
-        // Two pipes per direction, each pausing its writer at 4 reads of 16 KiB: a few hundred KiB at most.
+        // Per direction, the input pauses its receive loop at 4 buffers (a bulk read takes only the room left below that)
+        // and the output's flush waits for the socket: a few hundred KiB at most.
         const long Bound = 1L << 20;
         var backendSent = 0L;
         await using var backend = LoopbackServer.Start((socket, token) =>
