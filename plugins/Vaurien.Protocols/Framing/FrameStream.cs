@@ -27,7 +27,7 @@ internal sealed class FrameStream<TFrame>(PipeReader input, FrameParser<TFrame> 
     private long _frameLength;
 
     // A read of the pipe kept across frames: the frames a read holds are cut one after the other without going back to
-    // the pipe (each AdvanceTo and read takes the pipe's lock, which the receive loop contends for).
+    // the pipe (each AdvanceTo and read takes the reader's lock, which the receive loop contends for).
     private bool _reading;
     private ReadOnlySequence<byte> _held;
     private bool _heldCompleted;

@@ -64,7 +64,7 @@ internal sealed class PooledSegment : ReadOnlySequenceSegment<byte>
         Next = next;
     }
 
-    /// <summary>Chains segments whose stream positions do not matter (written, queued or freed).</summary>
+    /// <summary>Chains segments whose stream positions do not matter (an output's, written or queued).</summary>
     public void Link(PooledSegment next) => Next = next;
 
     public void Cut() => Next = null;

@@ -42,7 +42,7 @@ internal sealed partial class ProxyConnection : ProtocolConnection, ITimedConnec
         Socket backend,
         IRandomFactory randoms,
         TimeProvider time,
-        PipeOptions pipes,
+        MemoryPool<byte> memory,
         SocketSenderPool senders,
         IdleSweep? idle,
         ILogger logger)
@@ -53,8 +53,8 @@ internal sealed partial class ProxyConnection : ProtocolConnection, ITimedConnec
         _randoms = randoms;
         _idle = idle;
         var options = definition.ProtocolOptions as ProtocolOptions ?? DefaultOptions;
-        _client = new SocketTransport(client, "client", this, pipes, senders);
-        _backend = new SocketTransport(backend, "backend", this, pipes, senders);
+        _client = new SocketTransport(client, "client", this, memory, options.Buffer, senders);
+        _backend = new SocketTransport(backend, "backend", this, memory, options.Buffer, senders);
         _reuseBackend = options.ReuseSocket;
         if (_reuseBackend)
         {

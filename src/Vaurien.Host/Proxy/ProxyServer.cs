@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -26,7 +25,6 @@ internal sealed class ProxyServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly BackendPool? _backendPool;
     private readonly IdleSweep? _idleSweep;
-    private readonly PipeOptions _pipes;
     private readonly SocketSenderPool _senders = new();
     private Socket? _listener;
     private Task _accepting = Task.CompletedTask;
@@ -42,8 +40,6 @@ internal sealed class ProxyServer : IAsyncDisposable
         _time = time;
         _randoms = randoms;
         _logger = loggers.CreateLogger<ProxyServer>();
-        var buffer = (definition.ProtocolOptions as ProtocolOptions ?? new ProtocolOptions()).Buffer;
-        _pipes = SocketTransport.PipeOptionsFor(MemoryPool, buffer);
         if (definition.ProtocolOptions is ProtocolOptions { ReuseSocket: true })
         {
             _backendPool = new BackendPool(definition.Timeout, time);
@@ -60,7 +56,7 @@ internal sealed class ProxyServer : IAsyncDisposable
     /// <summary>Where the proxy listens; with port 0 in the definition, the port the system picked.</summary>
     public IPEndPoint LocalEndPoint { get; private set; } = new(IPAddress.None, 0);
 
-    /// <summary>The memory of every pipe of this proxy; its <see cref="ProxyMemoryPool.RentedBytes"/> is what the proxy buffers.</summary>
+    /// <summary>The memory of every connection's input and output; its <see cref="ProxyMemoryPool.RentedBytes"/> is what the proxy buffers.</summary>
     public ProxyMemoryPool MemoryPool { get; } = new();
 
     /// <summary>Client connections accepted and not yet torn down.</summary>
@@ -233,7 +229,7 @@ internal sealed class ProxyServer : IAsyncDisposable
             }
 
             Configure(backend, keepAlive);
-            var connection = new ProxyConnection(id, Definition, client, backend, _randoms, _time, _pipes, _senders, _idleSweep, _logger);
+            var connection = new ProxyConnection(id, Definition, client, backend, _randoms, _time, MemoryPool, _senders, _idleSweep, _logger);
             slot.Connection = connection;
             if (_stopping.IsCancellationRequested)
             {

@@ -64,8 +64,8 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>, IV
 
     // ------------------------------------------------------------------ the writer's side (the receive loop)
 
-    /// <summary>Bytes flushed and not yet consumed by the reader; read without the gate, so only a hint.</summary>
-    public int UnreadBytes => Volatile.Read(ref _unconsumed);
+    /// <summary>How much more the writer may flush before a flush waits; read without the gate, so only a hint.</summary>
+    public int RoomBeforePause => _pauseThreshold - Volatile.Read(ref _unconsumed);
 
     /// <summary>Memory to receive into, at least <paramref name="sizeHint"/> bytes (and at least one).</summary>
     public Memory<byte> GetMemory(int sizeHint)
@@ -150,10 +150,10 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>, IV
                     version = _flush.WaitLocked();
                 }
             }
-            else if (_unconsumed == 0 && !_reading)
+            else
             {
                 // Nothing written: the memory asked for is not held while idle.
-                discard = TakeAllLocked();
+                discard = TakeAllIfIdleLocked();
             }
         }
 
@@ -173,10 +173,7 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>, IV
         using (SpinGate.Enter(ref _gate))
         {
             _writing = false;
-            if (_uncommitted == 0 && _unconsumed == 0 && !_reading)
-            {
-                discard = TakeAllLocked();
-            }
+            discard = TakeAllIfIdleLocked();
         }
 
         PooledSegment.ReturnAll(discard);
@@ -476,10 +473,9 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>, IV
     private PooledSegment? ConsumeLocked(SequencePosition consumed, int bytes)
     {
         _unconsumed -= bytes;
-        if (_unconsumed == 0 && !_writing)
+        if (TakeAllIfIdleLocked() is { } all)
         {
-            // All read and the writer holds no memory: an idle connection holds no segment.
-            return TakeAllLocked();
+            return all;
         }
 
         if (bytes == 0 || consumed.GetObject() is not PooledSegment at)
@@ -487,7 +483,14 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>, IV
             return null;
         }
 
+        // A segment read to its end goes too, unless it is the last the reader sees (the writer may write on into it).
         var index = consumed.GetInteger();
+        if (at != _commitTail && index == at.Memory.Length)
+        {
+            at = at.NextSegment!;
+            index = 0;
+        }
+
         PooledSegment? freed = null;
         if (at != _readHead)
         {
@@ -501,32 +504,14 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>, IV
             last.Cut();
         }
 
-        // A segment read to its end goes too, unless it is the last the reader sees (the writer may write on into it).
-        if (at != _commitTail && index == at.Memory.Length)
-        {
-            var next = at.NextSegment!;
-            at.Cut();
-            freed = freed is null ? at : Chain(freed, at);
-            at = next;
-            index = 0;
-        }
-
         _readHead = at;
         _readIndex = index;
         return freed;
-
-        static PooledSegment Chain(PooledSegment head, PooledSegment last)
-        {
-            var tail = head;
-            while (tail.NextSegment is not null)
-            {
-                tail = tail.NextSegment;
-            }
-
-            tail.Link(last);
-            return head;
-        }
     }
+
+    // Nothing unread, no read handed out, and the writer holds no memory (so it has nothing unflushed either): every
+    // segment goes back, so an idle connection holds none.
+    private PooledSegment? TakeAllIfIdleLocked() => _unconsumed == 0 && !_reading && !_writing ? TakeAllLocked() : null;
 
     private PooledSegment? TakeAllLocked()
     {

@@ -129,7 +129,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         cancellationToken.ThrowIfCancellationRequested();
 
         // What was written is the protocol's own until queued: taken outside the gate, and given back outside it too.
-        var written = TakeWritten(out var count);
+        var written = TakeWritten(out var writtenTail, out var count);
         PooledSegment? discard = null;
         var start = false;
         var canceled = false;
@@ -148,7 +148,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
             }
             else
             {
-                start = QueueLocked(written!);
+                start = QueueLocked(written!, writtenTail!);
             }
 
             // Nothing to wait for; or cancelled, as a pipe's flush is: the data still goes, the writer does not wait.
@@ -185,7 +185,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     /// <summary>The protocol is done: what it wrote goes out, then the FIN (unless the transport keeps the socket open).</summary>
     public override void Complete(Exception? exception = null)
     {
-        var written = TakeWritten(out var count);
+        var written = TakeWritten(out var writtenTail, out var count);
         PooledSegment? discard = null;
         var start = false;
         var end = false;
@@ -199,7 +199,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
             _completed = true;
             if (count > 0 && !IsStoppedLocked())
             {
-                start = QueueLocked(written!);
+                start = QueueLocked(written!, writtenTail!);
             }
             else
             {
@@ -266,9 +266,10 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
 
     private bool IsStoppedLocked() => _end != TransportEnd.Running || _ending || _stopping || _error is not null || _transport.IsDropping;
 
-    private PooledSegment? TakeWritten(out long count)
+    private PooledSegment? TakeWritten(out PooledSegment? tail, out long count)
     {
         var head = _writeHead;
+        tail = _writeTail;
         count = _unflushed;
         _writeHead = _writeTail = null;
         _unflushed = 0;
@@ -276,14 +277,8 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     }
 
     // Queues written segments behind what is already queued; true when the caller must start the send (none runs).
-    private bool QueueLocked(PooledSegment head)
+    private bool QueueLocked(PooledSegment head, PooledSegment tail)
     {
-        var tail = head;
-        while (tail.NextSegment is not null)
-        {
-            tail = tail.NextSegment;
-        }
-
         if (_queueTail is null)
         {
             _queueHead = head;

@@ -29,11 +29,6 @@ internal sealed class SocketTransport : IDuplexPipe
     private const int PauseReads = 4;
     private const int ResumeReads = 2;
 
-    // A read takes at most one buffer; in a bulk transfer (the last read filled its limit), the room the input has left
-    // below its pause threshold: up to four buffers in one system call and one hand-off (iperf3 through tcp went from
-    // 0.8x to 1.0x haproxy's), and the input holds no more than with one-buffer reads. Exchanges stay at most one buffer
-    // each: protocols cut what they read into exchanges of the buffer option.
-
     private readonly Socket _socket;
     private readonly ProxyConnection _connection;
     private readonly int _bufferSize;
@@ -43,29 +38,15 @@ internal sealed class SocketTransport : IDuplexPipe
     private volatile bool _dropping;
     private volatile bool _keepOpen;
 
-    public SocketTransport(Socket socket, string side, ProxyConnection connection, PipeOptions pipes, SocketSenderPool senders)
+    public SocketTransport(Socket socket, string side, ProxyConnection connection, MemoryPool<byte> memory, int bufferSize, SocketSenderPool senders)
     {
         _socket = socket;
         Side = side;
         _connection = connection;
-        _bufferSize = pipes.MinimumSegmentSize;
-        _input = new SocketInput(pipes.Pool, _bufferSize, (int)pipes.PauseWriterThreshold, (int)pipes.ResumeWriterThreshold);
-        _output = new SocketOutput(this, pipes.Pool, senders, _bufferSize);
+        _bufferSize = bufferSize;
+        _input = new SocketInput(memory, bufferSize, bufferSize * PauseReads, bufferSize * ResumeReads);
+        _output = new SocketOutput(this, memory, senders, bufferSize);
     }
-
-    /// <summary>
-    /// What every transport of one proxy shares (memory pool, buffer size, input thresholds): made once, as it holds
-    /// nothing per connection (one instance per transport cost 144 bytes per idle connection).
-    /// </summary>
-    public static PipeOptions PipeOptionsFor(ProxyMemoryPool memory, int bufferSize) =>
-        new(
-            memory,
-            readerScheduler: PipeScheduler.Inline,
-            writerScheduler: PipeScheduler.Inline,
-            pauseWriterThreshold: (long)bufferSize * PauseReads,
-            resumeWriterThreshold: (long)bufferSize * ResumeReads,
-            minimumSegmentSize: bufferSize,
-            useSynchronizationContext: false);
 
     /// <summary>"client" or "backend", for logs.</summary>
     public string Side { get; }
@@ -191,8 +172,11 @@ internal sealed class SocketTransport : IDuplexPipe
                 }
 
                 // 2. Read what is there, up to the limit, straight into the input's memory, without waiting (the socket
-                // is non-blocking).
-                var limit = wait ? _bufferSize : Math.Max(_bufferSize, (_bufferSize * PauseReads) - _input.UnreadBytes);
+                // is non-blocking). A read takes at most one buffer; in a bulk transfer (the last read filled its limit),
+                // the room the input has left below its pause threshold: up to four buffers in one system call and one
+                // hand-off (iperf3 through tcp went from 0.8x to 1.0x haproxy's), and the input holds no more than with
+                // one-buffer reads. Exchanges stay at most one buffer each: protocols cut reads into exchanges.
+                var limit = wait ? _bufferSize : Math.Max(_bufferSize, _input.RoomBeforePause);
                 var received = Receive(limit, out var status);
                 if (status == SocketError.WouldBlock)
                 {
