@@ -194,10 +194,11 @@ for ((i = 1; i <= RUNS; i++)); do
   for pair in "haproxy $hp $MH" "vaurien $vp $MV" "vaurien-redis $rp $MR"; do
     read -r p pid port <<<"$pair"
     if out=$($TOOL hold "$pid" "$port" "$IDLE_N"); then
-      read -r b a per <<<"$out"
+      read -r b a per marginal <<<"$out"
       sample rss_before "$p" "$(awk -v k="$b" 'BEGIN{printf "%.2f", k/1024}')"
       sample rss_after "$p" "$(awk -v k="$a" 'BEGIN{printf "%.2f", k/1024}')"
       sample rss_per_conn "$p" "$(awk -v x="$per" 'BEGIN{printf "%.2f", x/1024}')"
+      sample rss_marginal "$p" "$(awk -v x="$marginal" 'BEGIN{printf "%.2f", x/1024}')"
     else log "memory $p run $i failed"; fi
   done
   stop_pid "$hp"; stop_pid "$vp"; stop_pid "$rp"

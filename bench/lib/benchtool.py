@@ -6,8 +6,8 @@ Sub-commands (all print to stdout):
   waitport PORT SECONDS [PID]      exit 0 once 127.0.0.1:PORT accepts a connection
   waitping PORT SECONDS            exit 0 once a redis PING through PORT gets +PONG
   churn PORT COUNT                 connect + PING + close COUNT times; prints conn/s
-  hold PID PORT COUNT              RSS of PID before/after COUNT idle proxied connections;
-                                   prints "before_kb after_kb per_conn_bytes"
+  hold PID PORT COUNT              RSS of PID before/after COUNT idle proxied connections, opened in two halves;
+                                   prints "before_kb after_kb per_conn_bytes second_half_per_conn_bytes"
   startup PORT SECONDS CMD...      start CMD, time until a PING through PORT gets +PONG,
                                    kill CMD by PID; prints milliseconds
   iperf JSONFILE                   bits/s received, from iperf3 -J output, as Gbit/s
@@ -123,19 +123,26 @@ def hold(pid, port, count):
     time.sleep(0.5)
     before = rss_kb(pid)
     socks = []
-    for _ in range(count):
-        s = socket.create_connection((HOST, port), timeout=5)
-        socks.append(s)
-    # One PING each, so that every connection is proxied end to end (backend connected).
-    for s in socks:
-        s.sendall(PING)
-    for s in socks:
-        recv_pong(s)
-    time.sleep(1.0)
-    after = rss_kb(pid)
+
+    def open_idle(n):
+        opened = [socket.create_connection((HOST, port), timeout=5) for _ in range(n)]
+        # One PING each, so that every connection is proxied end to end (backend connected).
+        for s in opened:
+            s.sendall(PING)
+        for s in opened:
+            recv_pong(s)
+        socks.extend(opened)
+        time.sleep(1.0)
+        return rss_kb(pid)
+
+    # Two halves: the first also pays what a process pays once (code compiled at the next tier, allocators and
+    # collector settling to their working size); the second is what one more idle connection costs.
+    half = count // 2
+    mid = open_idle(half)
+    after = open_idle(count - half)
     for s in socks:
         s.close()
-    print(before, after, "%.0f" % ((after - before) * 1024 / count))
+    print(before, after, "%.0f" % ((after - before) * 1024 / count), "%.0f" % ((after - mid) * 1024 / (count - half)))
 
 
 def startup(port, seconds, cmd):
@@ -236,6 +243,7 @@ METRICS = [
     ("rss_before", "proxy RSS before idle conns", "MiB", False),
     ("rss_after", "proxy RSS with idle conns", "MiB", False),
     ("rss_per_conn", "proxy RSS per idle proxied conn", "KiB", False),
+    ("rss_marginal", "proxy RSS per idle proxied conn, second half", "KiB", False),
     ("startup", "start-up to first PONG", "ms", False),
 ]
 # vaurien runs as three proxies: tcp (the baseline), redis and http (framing every request); each is compared
