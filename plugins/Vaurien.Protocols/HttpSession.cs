@@ -66,6 +66,12 @@ internal sealed class HttpSession : IDisposable
         var backend = _connection.Backend;
         while (true)
         {
+            // Keep-alive: between requests the connection waits here, in this loop's own state machine.
+            if (_requests.NeedsData && !_requests.Hold(await _requests.WaitForDataAsync()))
+            {
+                return;
+            }
+
             var (result, frame, data) = await _requests.NextAsync(wait: true);
             if (result == FrameStream<HttpFramer.Frame>.Result.End)
             {

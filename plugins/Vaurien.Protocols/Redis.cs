@@ -42,6 +42,11 @@ internal sealed class Redis : Protocol<RedisOptions>
         long pendingBytes = 0;
         while (true)
         {
+            if (pending == 0 && commands.NeedsData && !commands.Hold(await commands.WaitForDataAsync()))
+            {
+                return;
+            }
+
             // A client that never pauses still gets its replies: the backend is flushed every so many commands.
             var (result, frame, data) = pending >= MaxPending || pendingBytes >= 4L * options.Buffer
                 ? (FrameStream<RespFramer.Frame>.Result.WouldWait, default, default)
@@ -100,59 +105,63 @@ internal sealed class Redis : Protocol<RedisOptions>
                 return;
             }
 
-            var exchange = await connection.BeginExchangeAsync(Direction.ToBackend, data, frame.Name);
-            var outcome = exchange.Outcome;
-            if (outcome == ExchangeOutcome.Stop)
-            {
-                return;
-            }
-
-            if (outcome == ExchangeOutcome.Answered)
-            {
-                // The client already has its error in this command's place: the backend never sees the command.
-                commands.Consume();
-                if (await exchange.CompleteAsync() == ExchangeOutcome.Stop)
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            Relay.Write(backend.Output, exchange.Data);
-            commands.Consume();
-            var flush = await backend.Output.FlushAsync();
-            if (flush.IsCompleted || flush.IsCanceled)
-            {
-                return;
-            }
-
-            if (subscribes)
-            {
-                // The replies that follow are the server's own messages, not answers: nothing more to frame.
-                if (await exchange.CompleteAsync() == ExchangeOutcome.Stop)
-                {
-                    return;
-                }
-
-                await Relay.UnframedAsync(connection, commands, replies);
-                return;
-            }
-
-            var reply = await RelayReplyAsync(replies, client.Output);
-            if (reply is not { } response)
-            {
-                return;
-            }
-
-            // The reply stays valid through OnAfterHandle, which sees it as the exchange's response.
-            outcome = await exchange.CompleteAsync(response);
-            replies.Consume();
-            if (outcome == ExchangeOutcome.Stop)
+            if (!await ExchangeAsync(connection, commands, replies, frame.Name, data, subscribes))
             {
                 return;
             }
         }
+    }
+
+    // One command as an exchange: the behaviors see it (and its reply); false when the connection ends. Apart from the
+    // loop above, so that its state machine, held by every connection, stays small.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<bool> ExchangeAsync(
+        ProtocolConnection connection, FrameStream<RespFramer.Frame> commands, FrameStream<RespFramer.Frame> replies, string? name, ReadOnlySequence<byte> data, bool subscribes)
+    {
+        var backend = connection.Backend;
+        var exchange = await connection.BeginExchangeAsync(Direction.ToBackend, data, name);
+        var outcome = exchange.Outcome;
+        if (outcome == ExchangeOutcome.Stop)
+        {
+            return false;
+        }
+
+        if (outcome == ExchangeOutcome.Answered)
+        {
+            // The client already has its error in this command's place: the backend never sees the command.
+            commands.Consume();
+            return await exchange.CompleteAsync() != ExchangeOutcome.Stop;
+        }
+
+        Relay.Write(backend.Output, exchange.Data);
+        commands.Consume();
+        var flush = await backend.Output.FlushAsync();
+        if (flush.IsCompleted || flush.IsCanceled)
+        {
+            return false;
+        }
+
+        if (subscribes)
+        {
+            // The replies that follow are the server's own messages, not answers: nothing more to frame.
+            if (await exchange.CompleteAsync() != ExchangeOutcome.Stop)
+            {
+                await Relay.UnframedAsync(connection, commands, replies);
+            }
+
+            return false;
+        }
+
+        var reply = await RelayReplyAsync(replies, connection.Client.Output);
+        if (reply is not { } response)
+        {
+            return false;
+        }
+
+        // The reply stays valid through OnAfterHandle, which sees it as the exchange's response.
+        outcome = await exchange.CompleteAsync(response);
+        replies.Consume();
+        return outcome != ExchangeOutcome.Stop;
     }
 
     protected override async ValueTask WriteErrorAsync(ProtocolConnection connection, BehaviorContext exchange, string? message, RedisOptions options)
@@ -178,16 +187,33 @@ internal sealed class Redis : Protocol<RedisOptions>
         }
 
         // A pipeline's replies go back together, as the server sent them: one flush (one send) for the batch, not one
-        // per reply, unless what waits grows past a few buffers.
-        for (var i = 0; i < pending; i++)
+        // per reply, unless what waits grows past a few buffers. The replies a read already holds are relayed without an
+        // asynchronous call each.
+        var relayed = 0;
+        while (relayed < pending)
         {
-            var last = i == pending - 1;
+            if (clientOutput.UnflushedBytes < FlushThreshold && replies.TryNextBuffered(out var frame, out var data))
+            {
+                Relay.Write(clientOutput, data);
+                replies.Consume();
+                relayed += frame.Push ? 0 : 1;
+                continue;
+            }
+
+            var last = relayed == pending - 1;
             if (await RelayReplyAsync(replies, clientOutput, flushEach: last || clientOutput.UnflushedBytes >= FlushThreshold) is null)
             {
                 return false;
             }
 
             replies.Consume();
+            relayed++;
+        }
+
+        if (clientOutput.UnflushedBytes > 0)
+        {
+            var flushed = await clientOutput.FlushAsync();
+            return !flushed.IsCompleted && !flushed.IsCanceled;
         }
 
         return true;

@@ -214,6 +214,22 @@ internal static class RespFramer
     {
         value = 0;
         bad = false;
+
+        // Most numbers are short and whole in the current span: parsed in place, without slicing the sequence.
+        var span = reader.UnreadSpan;
+        var end = span[..Math.Min(span.Length, 23)].IndexOf((byte)'\n');
+        if (end >= 0)
+        {
+            if (end < 2 || span[end - 1] != (byte)'\r' || !Utf8Parser.TryParse(span[..(end - 1)], out value, out var consumed) || consumed != end - 1)
+            {
+                bad = true;
+                return false;
+            }
+
+            reader.Advance(end + 1);
+            return true;
+        }
+
         if (!reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
         {
             // A number is at most 20 digits: a longer line without its end is not one.

@@ -90,4 +90,28 @@ public sealed class RedisFramingTests
         Assert.Equal(commands, Encoding.ASCII.GetString(await backendGot.WaitAsync(TestTimeouts.Network)));
         Assert.Equal(replies, Encoding.ASCII.GetString(await clientGot.WaitAsync(TestTimeouts.Network)));
     }
+
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(false, 5)]
+    [InlineData(false, 4093)]
+    [InlineData(true, 1)]
+    [InlineData(true, 7)]
+    [InlineData(true, int.MaxValue)]
+    public async Task Pipeline_ArrivingInPieces_RelaysEveryCommandAndReplyByteForByte(bool passThrough, int piece)
+    {
+        // Lengths of 1 to 3 digits, so that numbers end up cut by pieces and by the pipe's segment boundaries.
+        // Under the in-memory pipes' 64 KiB pause threshold: the backend's bytes are written before the protocol runs.
+        var values = Enumerable.Range(0, 150).Select(i => new string((char)('a' + (i % 26)), (i * 37) % 700)).ToArray();
+        var commands = string.Concat(values.Select((v, i) => $"*3\r\n$3\r\nSET\r\n${i.ToString().Length}\r\n{i}\r\n${v.Length}\r\n{v}\r\n"));
+        var replies = string.Concat(values.Select((v, i) => i % 3 == 0 ? "+OK\r\n" : $"${v.Length}\r\n{v}\r\n"));
+        var connection = new InMemoryConnection(new RedisOptions(), passThrough);
+
+        var (toClient, toBackend) = await FramingFuzz.RunAsync(Protocol, connection, Encoding.ASCII.GetBytes(commands), Encoding.ASCII.GetBytes(replies), piece)
+            .WaitAsync(TestTimeouts.Network);
+
+        Assert.Equal(commands, Encoding.ASCII.GetString(toBackend));
+        Assert.Equal(replies, Encoding.ASCII.GetString(toClient));
+        Assert.Equal(passThrough ? 0 : values.Length, connection.Exchanges);
+    }
 }
