@@ -116,6 +116,14 @@ internal sealed class HttpSession : IDisposable
 
             // The body goes up while the response is awaited: a server may answer early, or first send 100 Continue.
             var upload = requestBody == HttpFramer.Body.None ? null : UploadAsync();
+
+            // Without a body to send, the response is awaited here, in this loop's own state machine: a request does
+            // not hold (and allocate, with many in flight) state machines of its own while the backend answers.
+            if (upload is null && _responses.NeedsData && !_responses.Hold(await _responses.WaitForDataAsync()))
+            {
+                return;
+            }
+
             var response = await RelayResponseAsync(request, copyHead: exchange is not null);
             var uploaded = true;
             if (upload is not null)

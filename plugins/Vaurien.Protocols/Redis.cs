@@ -51,9 +51,33 @@ internal sealed class Redis : Protocol<RedisOptions>
             var (result, frame, data) = pending >= MaxPending || pendingBytes >= 4L * options.Buffer
                 ? (FrameStream<RespFramer.Frame>.Result.WouldWait, default, default)
                 : await commands.NextAsync(wait: pending == 0);
-            if (result == FrameStream<RespFramer.Frame>.Result.WouldWait)
+            var relayPending = result == FrameStream<RespFramer.Frame>.Result.WouldWait;
+            var subscribes = false;
+            if (result == FrameStream<RespFramer.Frame>.Result.Frame)
             {
-                if (!await RelayPendingAsync(backend.Output, replies, client.Output, pending))
+                subscribes = frame.Name is "SUBSCRIBE" or "PSUBSCRIBE" or "SSUBSCRIBE" or "MONITOR";
+                if (frame.NoReply || (connection.IsPassThrough && !subscribes))
+                {
+                    // Redis answers an empty command with nothing; any other passes with its reply still to relay.
+                    Relay.Write(backend.Output, data);
+                    commands.Consume();
+                    pending += frame.NoReply ? 0 : 1;
+                    pendingBytes += data.Length;
+                    continue;
+                }
+
+                // An exchange (or a switch to unframed relaying) comes after the replies of the commands before it: the
+                // command stays unconsumed, and is framed again once they are relayed.
+                relayPending = pending > 0;
+            }
+
+            if (relayPending)
+            {
+                // The first reply is awaited here, in this loop's own state machine: a request does not hold (and
+                // allocate, with 50 in flight) a state machine of its own while the backend answers.
+                var flush = await backend.Output.FlushAsync();
+                if (flush.IsCompleted || flush.IsCanceled || (replies.NeedsData && !replies.Hold(await replies.WaitForDataAsync())) ||
+                    !await RelayPendingAsync(replies, client.Output, pending))
                 {
                     return;
                 }
@@ -72,29 +96,6 @@ internal sealed class Redis : Protocol<RedisOptions>
             {
                 await EndAsync(connection, commands, replies, pending);
                 return;
-            }
-
-            var subscribes = frame.Name is "SUBSCRIBE" or "PSUBSCRIBE" or "SSUBSCRIBE" or "MONITOR";
-            if (frame.NoReply || (connection.IsPassThrough && !subscribes))
-            {
-                // Redis answers an empty command with nothing; any other passes with its reply still to relay.
-                Relay.Write(backend.Output, data);
-                commands.Consume();
-                pending += frame.NoReply ? 0 : 1;
-                pendingBytes += data.Length;
-                continue;
-            }
-
-            // An exchange (or a switch to unframed relaying) comes after the replies of the commands before it.
-            if (pending > 0)
-            {
-                if (!await RelayPendingAsync(backend.Output, replies, client.Output, pending))
-                {
-                    return;
-                }
-
-                pending = 0;
-                pendingBytes = 0;
             }
 
             if (connection.IsPassThrough)
@@ -176,16 +177,10 @@ internal sealed class Redis : Protocol<RedisOptions>
         await output.FlushAsync();
     }
 
-    // Flushes the pass-through commands to the backend and relays their replies, in order.
+    // Relays the replies of the pass-through commands (already flushed to the backend), in order.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<bool> RelayPendingAsync(PipeWriter backendOutput, FrameStream<RespFramer.Frame> replies, PipeWriter clientOutput, int pending)
+    private static async ValueTask<bool> RelayPendingAsync(FrameStream<RespFramer.Frame> replies, PipeWriter clientOutput, int pending)
     {
-        var flush = await backendOutput.FlushAsync();
-        if (flush.IsCompleted || flush.IsCanceled)
-        {
-            return false;
-        }
-
         // A pipeline's replies go back together, as the server sent them: one flush (one send) for the batch, not one
         // per reply, unless what waits grows past a few buffers. The replies a read already holds are relayed without an
         // asynchronous call each.
@@ -261,7 +256,8 @@ internal sealed class Redis : Protocol<RedisOptions>
     // The client ended its stream: its last partial command (if any) and its FIN go on once every reply is relayed.
     private static async Task EndAsync(ProtocolConnection connection, FrameStream<RespFramer.Frame> commands, FrameStream<RespFramer.Frame> replies, int pending)
     {
-        if (!await RelayPendingAsync(connection.Backend.Output, replies, connection.Client.Output, pending))
+        var flush = await connection.Backend.Output.FlushAsync();
+        if (flush.IsCompleted || flush.IsCanceled || !await RelayPendingAsync(replies, connection.Client.Output, pending))
         {
             return;
         }
