@@ -56,13 +56,23 @@ internal sealed class Memcache : Protocol<MemcacheOptions>
         long pendingBytes = 0;
         while (true)
         {
+            // Between requests the connection waits here, in this loop's own state machine.
+            if (expected.Count == 0 && pendingBytes == 0 && commands.NeedsData && !commands.Hold(await commands.WaitForDataAsync()))
+            {
+                return;
+            }
+
             // A client that never pauses still gets its responses: the backend is flushed every so many commands.
             var (result, frame, data) = expected.Count >= MaxPending || pendingBytes >= 4L * options.Buffer
                 ? (FrameStream<MemcacheFramer.Frame>.Result.WouldWait, default, default)
                 : await commands.NextAsync(wait: expected.Count == 0 && pendingBytes == 0);
             if (result == FrameStream<MemcacheFramer.Frame>.Result.WouldWait)
             {
-                if (!await RelayPendingAsync(backend.Output, replies, client.Output, expected))
+                // The first response is awaited here, in this loop's own state machine: a request does not hold (and
+                // allocate, with many in flight) state machines of its own while the backend answers.
+                var flushed = await backend.Output.FlushAsync();
+                if (flushed.IsCompleted || flushed.IsCanceled || (expected.Count > 0 && replies.NeedsData && !replies.Hold(await replies.WaitForDataAsync())) ||
+                    !await RelayPendingAsync(backend.Output, replies, client.Output, expected))
                 {
                     return;
                 }
