@@ -16,7 +16,8 @@ public abstract class ConnectionInfo
 
     /// <summary>
     /// State that lives as long as the connection. Behaviors are shared by all connections, so anything a
-    /// behavior must remember per connection goes here, keyed by something the behavior owns.
+    /// behavior must remember per connection goes here, keyed by something the behavior owns. Safe to use from hooks
+    /// running at the same time: a connection's two directions can each be in an exchange at once.
     /// </summary>
     public abstract IDictionary<object, object?> Items { get; }
 }
