@@ -72,7 +72,7 @@ internal sealed class Memcache : Protocol<MemcacheOptions>
                 // allocate, with many in flight) state machines of its own while the backend answers.
                 var flushed = await backend.Output.FlushAsync();
                 if (flushed.IsCompleted || flushed.IsCanceled || (expected.Count > 0 && replies.NeedsData && !replies.Hold(await replies.WaitForDataAsync())) ||
-                    !await RelayPendingAsync(backend.Output, replies, client.Output, expected))
+                    !await RelayResponsesAsync(replies, client.Output, expected))
                 {
                     return;
                 }
@@ -224,11 +224,13 @@ internal sealed class Memcache : Protocol<MemcacheOptions>
     private static async ValueTask<bool> RelayPendingAsync(PipeWriter backendOutput, FrameStream<MemcacheFramer.Frame> replies, PipeWriter clientOutput, Queue<MemcacheReply> expected)
     {
         var flush = await backendOutput.FlushAsync();
-        if (flush.IsCompleted || flush.IsCanceled)
-        {
-            return false;
-        }
+        return !flush.IsCompleted && !flush.IsCanceled && await RelayResponsesAsync(replies, clientOutput, expected);
+    }
 
+    // Relays the responses of the commands already flushed to the backend, in order.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<bool> RelayResponsesAsync(FrameStream<MemcacheFramer.Frame> replies, PipeWriter clientOutput, Queue<MemcacheReply> expected)
+    {
         while (expected.Count > 0)
         {
             if (await RelayReplyAsync(replies, clientOutput) is null)
