@@ -1,36 +1,58 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Numerics;
 
 namespace Vaurien.Host.Proxy;
 
 /// <summary>
-/// The memory behind one proxy's pipes: arrays from <see cref="ArrayPool{T}.Shared"/> with their owner objects reused,
-/// so renting allocates nothing once warm, and a count of the bytes rented, which is what the proxy buffers.
+/// The memory behind one proxy's inputs and outputs: buffers in power-of-two sizes that go back to the pool with their
+/// owner object, so renting allocates nothing once warm; and a count of the bytes rented, which is what the proxy
+/// buffers.
 /// </summary>
+/// <remarks>
+/// The pool keeps its own idle buffers rather than renting from <see cref="ArrayPool{T}.Shared"/>: under a bulk
+/// transfer (reads of 64 to 256 KiB, rented on one thread and given back on another) the shared pool's per-thread and
+/// per-core caches missed now and then, and each miss allocated a new buffer, on the large object heap beyond 85 KB.
+/// Here a buffer given back is found by the next rent of its size on any thread. Idle buffers are bounded per size (by
+/// bytes): after a burst the pool keeps at most that many, the rest go to the garbage collector.
+/// </remarks>
 internal sealed class ProxyMemoryPool : MemoryPool<byte>
 {
-    // What a pipe gets when it asks without a size (it always asks with one here).
+    // What a caller gets when it asks without a size (the inputs and outputs always ask with one).
     private const int DefaultSize = 4096;
 
-    // Owners wait here between rents. Their number never exceeds the most segments ever rented at once.
-    private readonly ConcurrentQueue<Owner> _owners = new();
+    // Sizes are powers of two from 512 bytes (the smallest buffer option) to 64 MiB (four reads of the largest).
+    private const int SmallestShift = 9;
+    private const int LargestShift = 26;
+
+    // Idle bytes kept per size: 128 buffers of 64 KiB (the default buffer option), at least one of any size.
+    private const int IdleBytesPerSize = 8 << 20;
+
+    private readonly SizeClass[] _sizes;
     private long _rentedBytes;
 
-    public override int MaxBufferSize => Array.MaxLength;
+    public ProxyMemoryPool()
+    {
+        _sizes = new SizeClass[LargestShift - SmallestShift + 1];
+        for (var i = 0; i < _sizes.Length; i++)
+        {
+            var size = 1 << (SmallestShift + i);
+            _sizes[i] = new SizeClass(size, Math.Max(1, IdleBytesPerSize / size));
+        }
+    }
 
-    /// <summary>The bytes currently rented by the proxy's pipes: buffered data plus the free tail of each segment.</summary>
+    public override int MaxBufferSize => 1 << LargestShift;
+
+    /// <summary>The bytes currently rented by the proxy's inputs and outputs: buffered data plus the free tail of each buffer.</summary>
     public long RentedBytes => Interlocked.Read(ref _rentedBytes);
 
     public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
     {
-        var array = ArrayPool<byte>.Shared.Rent(minBufferSize < 0 ? DefaultSize : minBufferSize);
-        if (!_owners.TryDequeue(out var owner))
-        {
-            owner = new Owner(this);
-        }
-
-        owner.Attach(array);
-        Interlocked.Add(ref _rentedBytes, array.Length);
+        var wanted = minBufferSize < 0 ? DefaultSize : minBufferSize;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(wanted, MaxBufferSize, nameof(minBufferSize));
+        var shift = Math.Max(SmallestShift, BitOperations.Log2(BitOperations.RoundUpToPowerOf2((uint)Math.Max(wanted, 1))));
+        var owner = _sizes[shift - SmallestShift].Take() ?? new Owner(this, shift - SmallestShift);
+        Interlocked.Add(ref _rentedBytes, owner.Size);
         return owner;
     }
 
@@ -38,26 +60,62 @@ internal sealed class ProxyMemoryPool : MemoryPool<byte>
     {
     }
 
-    private void Return(Owner owner, byte[] array)
+    private void Return(Owner owner)
     {
-        Interlocked.Add(ref _rentedBytes, -array.Length);
-        ArrayPool<byte>.Shared.Return(array);
-        _owners.Enqueue(owner);
+        Interlocked.Add(ref _rentedBytes, -owner.Size);
+        _sizes[owner.SizeIndex].Give(owner);
     }
 
-    private sealed class Owner(ProxyMemoryPool pool) : IMemoryOwner<byte>
+    private sealed class SizeClass(int size, int maxIdle)
     {
-        private byte[]? _array;
+        private readonly ConcurrentQueue<Owner> _idle = new();
+        private int _idleCount;
 
-        public Memory<byte> Memory => _array ?? throw new ObjectDisposedException(nameof(ProxyMemoryPool));
+        public int Size { get; } = size;
 
-        public void Attach(byte[] array) => _array = array;
+        public Owner? Take()
+        {
+            if (!_idle.TryDequeue(out var owner))
+            {
+                return null;
+            }
+
+            Interlocked.Decrement(ref _idleCount);
+            owner.Revive();
+            return owner;
+        }
+
+        public void Give(Owner owner)
+        {
+            if (Interlocked.Increment(ref _idleCount) > maxIdle)
+            {
+                // Enough of this size idle already: this one goes to the garbage collector.
+                Interlocked.Decrement(ref _idleCount);
+                return;
+            }
+
+            _idle.Enqueue(owner);
+        }
+    }
+
+    private sealed class Owner(ProxyMemoryPool pool, int sizeIndex) : IMemoryOwner<byte>
+    {
+        private readonly byte[] _array = GC.AllocateUninitializedArray<byte>(pool._sizes[sizeIndex].Size);
+        private int _rented = 1;
+
+        public int SizeIndex => sizeIndex;
+
+        public int Size => _array.Length;
+
+        public Memory<byte> Memory => Volatile.Read(ref _rented) != 0 ? _array : throw new ObjectDisposedException(nameof(ProxyMemoryPool));
+
+        public void Revive() => Volatile.Write(ref _rented, 1);
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _array, null) is { } array)
+            if (Interlocked.Exchange(ref _rented, 0) != 0)
             {
-                pool.Return(this, array);
+                pool.Return(this);
             }
         }
     }

@@ -15,8 +15,8 @@ public sealed class ProxyMemoryPoolTests
         first.Dispose();
         second.Dispose();
 
-        // ArrayPool rounds 100 up to its 128-byte bucket.
-        Assert.Equal(16384 + 128, rented);
+        // Sizes are powers of two from 512 bytes.
+        Assert.Equal(16384 + 512, rented);
         Assert.Equal(0, pool.RentedBytes);
     }
 
@@ -44,5 +44,47 @@ public sealed class ProxyMemoryPoolTests
 
         Assert.Equal(0, pool.RentedBytes);
         Assert.Throws<ObjectDisposedException>(() => owner.Memory);
+    }
+
+    [Fact]
+    public void Rent_AfterAReturnOfTheSameSize_ReusesTheBuffer()
+    {
+        using var pool = new ProxyMemoryPool();
+        var first = pool.Rent(65536);
+        var array = first.Memory;
+        first.Dispose();
+
+        // Rounded up to the same size.
+        var second = pool.Rent(40000);
+
+        Assert.True(second.Memory.Span == array.Span);
+        Assert.Equal(65536, second.Memory.Length);
+    }
+
+    [Fact]
+    public void Dispose_BeyondTheIdleBound_LetsTheBufferGo()
+    {
+        // 8 MiB buffers: the pool keeps one idle.
+        using var pool = new ProxyMemoryPool();
+        var first = pool.Rent(8 << 20);
+        var second = pool.Rent(8 << 20);
+        var kept = first.Memory;
+        first.Dispose();
+        second.Dispose();
+
+        var third = pool.Rent(8 << 20);
+        var fourth = pool.Rent(8 << 20);
+
+        Assert.True(third.Memory.Span == kept.Span);
+        Assert.NotSame(second, fourth);
+        Assert.NotSame(first, fourth);
+    }
+
+    [Fact]
+    public void Rent_LargerThanTheLargestSize_Throws()
+    {
+        using var pool = new ProxyMemoryPool();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => pool.Rent(pool.MaxBufferSize + 1));
     }
 }
