@@ -41,8 +41,9 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     private PooledSegment? _queueHead;
     private PooledSegment? _queueTail;
 
-    // Sender's: what the send under way sends.
+    // Sender's: what the send under way sends, from _sendOffset bytes into the head.
     private PooledSegment? _sendHead;
+    private int _sendOffset;
     private ValueTask _send;
     private Action? _onSent;
     private Exception? _error;
@@ -306,7 +307,9 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
                 _queueHead = _queueTail = null;
             }
 
-            var send = SendAsync();
+            // The socket is non-blocking: what it takes at once goes without an operation object or a state machine
+            // (the usual case on a path that keeps up); only a send that has to wait goes asynchronous.
+            var send = TrySendNow() ? default : SendAsync();
             if (!send.IsCompleted)
             {
                 _send = send;
@@ -374,6 +377,56 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         return false;
     }
 
+    // Sends from _sendHead what the socket takes without waiting, giving back each segment once sent. True when the
+    // send is over (all sent, dropped, or failed); false when the socket is full and SendAsync must go on from there.
+    private bool TrySendNow()
+    {
+        var socket = _transport.Socket;
+        while (_sendHead is { } segment && !_transport.IsDropping)
+        {
+            if (_sendOffset < segment.Written)
+            {
+                int sent;
+                SocketError status;
+                try
+                {
+                    sent = socket.Send(segment.WrittenMemory.Span[_sendOffset..], SocketFlags.None, out status);
+                }
+                catch (Exception e) when (e is ObjectDisposedException or SocketException)
+                {
+                    // Closed under the send (the connection is ending): as the asynchronous send reports it.
+                    _error = e;
+                    break;
+                }
+
+                if (status == SocketError.WouldBlock)
+                {
+                    return false;
+                }
+
+                if (status != SocketError.Success)
+                {
+                    _error = new SocketException((int)status);
+                    break;
+                }
+
+                _sendOffset += sent;
+                if (_sendOffset < segment.Written)
+                {
+                    continue;
+                }
+            }
+
+            _sendHead = segment.NextSegment;
+            _sendOffset = 0;
+            segment.Cut();
+            PooledSegment.ReturnAll(segment);
+        }
+
+        EndSend();
+        return true;
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAsync()
     {
@@ -382,15 +435,14 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         {
             for (var segment = _sendHead; segment is not null && !_transport.IsDropping; segment = segment.NextSegment)
             {
-                var remaining = segment.WrittenMemory;
+                var remaining = segment.WrittenMemory[_sendOffset..];
+                _sendOffset = 0;
                 while (!remaining.IsEmpty)
                 {
                     var sent = await sender.SendAsync(_transport.Socket, remaining);
                     remaining = remaining[sent..];
                 }
             }
-
-            _transport.OnSent();
         }
         catch (Exception e)
         {
@@ -399,9 +451,20 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         finally
         {
             _senders.Return(sender);
-            PooledSegment.ReturnAll(_sendHead);
-            _sendHead = null;
+            EndSend();
         }
+    }
+
+    private void EndSend()
+    {
+        if (_error is null && !_transport.IsDropping)
+        {
+            _transport.OnSent();
+        }
+
+        PooledSegment.ReturnAll(_sendHead);
+        _sendHead = null;
+        _sendOffset = 0;
     }
 
     private bool TryBeginEndLocked()

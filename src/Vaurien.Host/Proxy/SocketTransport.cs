@@ -41,6 +41,10 @@ internal sealed class SocketTransport : IDuplexPipe
     public SocketTransport(Socket socket, string side, ProxyConnection connection, MemoryPool<byte> memory, int bufferSize, SocketSenderPool senders)
     {
         _socket = socket;
+
+        // Reads and sends that go at once are plain system calls (see ReceiveLoopAsync, SocketOutput); waits stay
+        // asynchronous.
+        _socket.Blocking = false;
         Side = side;
         _connection = connection;
         _bufferSize = bufferSize;
@@ -149,8 +153,6 @@ internal sealed class SocketTransport : IDuplexPipe
         Exception? error = null;
         try
         {
-            // Reads must not wait (step 2); the waits and the sends stay asynchronous.
-            _socket.Blocking = false;
             var wait = true;
             while (true)
             {
