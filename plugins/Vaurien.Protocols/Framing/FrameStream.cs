@@ -55,10 +55,35 @@ internal sealed class FrameStream<TFrame>(PipeReader input, FrameParser<TFrame> 
     public ReadOnlyMemory<byte> Leftover => _owned.AsMemory(_ownedStart, _ownedEnd - _ownedStart);
 
     /// <summary>Frames the next frame; with <paramref name="wait"/> false, only from what is already buffered.</summary>
-    public ValueTask<(Result Result, TFrame Frame, ReadOnlySequence<byte> Data)> NextAsync(bool wait) =>
-        TryNextBuffered(out var frame, out var data)
-            ? new ValueTask<(Result, TFrame, ReadOnlySequence<byte>)>((Result.Frame, frame, data))
-            : ReadNextAsync(wait);
+    public ValueTask<(Result Result, TFrame Frame, ReadOnlySequence<byte> Data)> NextAsync(bool wait)
+    {
+        if (TryNextBuffered(out var frame, out var data))
+        {
+            return new((Result.Frame, frame, data));
+        }
+
+        // Asked not to wait with nothing held (a request's command read whole, the protocol checking for the next):
+        // the pipe is asked without an asynchronous call.
+        if (!wait && NeedsData)
+        {
+            if (!input.TryRead(out var read))
+            {
+                return new((Result.WouldWait, default, default));
+            }
+
+            if (!Hold(read))
+            {
+                return new((Result.Canceled, default, default));
+            }
+
+            if (TryNextBuffered(out frame, out data))
+            {
+                return new((Result.Frame, frame, data));
+            }
+        }
+
+        return ReadNextAsync(wait);
+    }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(Result Result, TFrame Frame, ReadOnlySequence<byte> Data)> ReadNextAsync(bool wait)
