@@ -28,8 +28,8 @@ internal sealed class HttpSession : IDisposable
         _connection = connection;
         _requestFramer = new HttpFramer(options.MaxHeader, requests: true);
         _responseFramer = new HttpFramer(options.MaxHeader, requests: false);
-        _requests = new FrameStream<HttpFramer.Frame>(connection.Client.Input, _requestFramer.Parse, options.MaxHeader, options.Buffer, connection, "client");
-        _responses = new FrameStream<HttpFramer.Frame>(connection.Backend.Input, _responseFramer.Parse, options.MaxHeader, options.Buffer, connection, "backend");
+        _requests = new FrameStream<HttpFramer.Frame>(connection.Client.Input, (buffer, _) => _requestFramer.Parse(buffer), options.MaxHeader, options.Buffer, connection, "client");
+        _responses = new FrameStream<HttpFramer.Frame>(connection.Backend.Input, (buffer, _) => _responseFramer.Parse(buffer), options.MaxHeader, options.Buffer, connection, "backend");
         _hostLine = options.OverwriteHostHeader ? HostLine(connection.Info.BackendEndPoint) : null;
     }
 

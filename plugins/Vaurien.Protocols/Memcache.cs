@@ -37,13 +37,13 @@ internal sealed class Memcache : Protocol<MemcacheOptions>
     {
         var client = connection.Client;
         var backend = connection.Backend;
-        var commands = new FrameStream<MemcacheFramer.Frame>(client.Input, buffer => MemcacheFramer.ReadCommand(buffer, options.MaxFrame), options.MaxFrame, options.Buffer, connection, "client");
+        var commands = new FrameStream<MemcacheFramer.Frame>(client.Input, MemcacheFramer.ReadCommand, options.MaxFrame, options.Buffer, connection, "client");
 
         // The shapes of the responses still to relay, oldest first: the next response is framed by the first.
         var expected = new Queue<MemcacheReply>();
         var replies = new FrameStream<MemcacheFramer.Frame>(
             backend.Input,
-            buffer => expected.TryPeek(out var kind) ? MemcacheFramer.ReadReply(buffer, kind, options.MaxFrame) : MemcacheFramer.Frame.Invalid,
+            (buffer, maxFrame) => expected.TryPeek(out var kind) ? MemcacheFramer.ReadReply(buffer, kind, maxFrame) : MemcacheFramer.Frame.Invalid,
             options.MaxFrame,
             options.Buffer,
             connection,

@@ -22,8 +22,8 @@ internal sealed class MysqlSession
         _connection = connection;
         _flushEvery = options.Buffer;
         var maxFrame = options.MaxFrame;
-        Requests = new(connection.Client.Input, buffer => MysqlFramer.ReadCommand(buffer, maxFrame), maxFrame, options.Buffer, connection, "client");
-        Responses = new(connection.Backend.Input, buffer => MysqlFramer.ReadPacket(buffer, maxFrame), maxFrame, options.Buffer, connection, "backend");
+        Requests = new(connection.Client.Input, MysqlFramer.ReadCommand, maxFrame, options.Buffer, connection, "client");
+        Responses = new(connection.Backend.Input, MysqlFramer.ReadPacket, maxFrame, options.Buffer, connection, "backend");
     }
 
     /// <summary>The client's commands (and, in the handshake and LOCAL INFILE, its other packets).</summary>

@@ -49,14 +49,14 @@ internal sealed class Postgres : Protocol<PostgresOptions>
         var maxFrame = options.MaxFrame;
         var requests = new FrameStream<PostgresFramer.Request>(
             connection.Client.Input,
-            buffer => startup ? PostgresFramer.ReadStartup(buffer, maxFrame) : PostgresFramer.ReadRequest(buffer, maxFrame),
+            (buffer, limit) => startup ? PostgresFramer.ReadStartup(buffer, limit) : PostgresFramer.ReadRequest(buffer, limit),
             maxFrame,
             options.Buffer,
             connection,
             "client");
         var responses = new FrameStream<PostgresFramer.Response>(
             connection.Backend.Input,
-            buffer => oneByte ? PostgresFramer.ReadByte(buffer) : PostgresFramer.ReadResponses(buffer, maxFrame),
+            (buffer, limit) => oneByte ? PostgresFramer.ReadByte(buffer) : PostgresFramer.ReadResponses(buffer, limit),
             maxFrame,
             options.Buffer,
             connection,

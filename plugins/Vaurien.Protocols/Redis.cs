@@ -34,8 +34,8 @@ internal sealed class Redis : Protocol<RedisOptions>
     {
         var client = connection.Client;
         var backend = connection.Backend;
-        var commands = new FrameStream<RespFramer.Frame>(client.Input, buffer => RespFramer.ReadCommand(buffer, options.MaxFrame), options.MaxFrame, options.Buffer, connection, "client");
-        var replies = new FrameStream<RespFramer.Frame>(backend.Input, buffer => RespFramer.ReadReply(buffer, options.MaxFrame), options.MaxFrame, options.Buffer, connection, "backend");
+        var commands = new FrameStream<RespFramer.Frame>(client.Input, RespFramer.ReadCommand, options.MaxFrame, options.Buffer, connection, "client");
+        var replies = new FrameStream<RespFramer.Frame>(backend.Input, RespFramer.ReadReply, options.MaxFrame, options.Buffer, connection, "backend");
 
         // Commands written to the backend in pass-through whose replies are not yet relayed.
         var pending = 0;

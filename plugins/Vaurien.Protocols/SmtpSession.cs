@@ -22,7 +22,6 @@ internal sealed class SmtpSession
     private static readonly byte[] Rset = "RSET\r\n"u8.ToArray();
 
     private readonly ProtocolConnection _connection;
-    private readonly int _maxLine;
     private readonly long _pendingLimit;
     private readonly FrameStream<SmtpFramer.Frame> _requests;
     private readonly FrameStream<SmtpFramer.Frame> _replies;
@@ -36,10 +35,9 @@ internal sealed class SmtpSession
     public SmtpSession(ProtocolConnection connection, SmtpOptions options)
     {
         _connection = connection;
-        _maxLine = options.MaxLine;
         _pendingLimit = 4L * options.Buffer;
         _requests = new FrameStream<SmtpFramer.Frame>(connection.Client.Input, ParseRequest, options.MaxLine, options.Buffer, connection, "client");
-        _replies = new FrameStream<SmtpFramer.Frame>(connection.Backend.Input, buffer => SmtpFramer.ReadReply(buffer, _maxLine), options.MaxLine, options.Buffer, connection, "backend");
+        _replies = new FrameStream<SmtpFramer.Frame>(connection.Backend.Input, SmtpFramer.ReadReply, options.MaxLine, options.Buffer, connection, "backend");
     }
 
     private enum Mode
@@ -350,11 +348,11 @@ internal sealed class SmtpSession
         await Relay.ClientEndedAsync(_connection, _requests, _replies);
     }
 
-    private SmtpFramer.Frame ParseRequest(ReadOnlySequence<byte> buffer) => _mode switch
+    private SmtpFramer.Frame ParseRequest(ReadOnlySequence<byte> buffer, int maxLine) => _mode switch
     {
         Mode.Body => SmtpFramer.ReadBody(buffer, _body),
         Mode.Chunk => SmtpFramer.ReadChunk(buffer, _chunkLeft),
-        _ => SmtpFramer.ReadCommand(buffer, _maxLine),
+        _ => SmtpFramer.ReadCommand(buffer, maxLine),
     };
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

@@ -93,7 +93,7 @@ internal sealed class FrameStream<TFrame>(PipeReader input, FrameParser<TFrame> 
             if (_ownedEnd > _ownedStart)
             {
                 var gathered = new ReadOnlySequence<byte>(_owned, _ownedStart, _ownedEnd - _ownedStart);
-                var frame = parse(gathered);
+                var frame = parse(gathered, maxFrame);
                 if (frame.Status == FrameStatus.Complete)
                 {
                     _frameLength = frame.Length;
@@ -271,7 +271,7 @@ internal sealed class FrameStream<TFrame>(PipeReader input, FrameParser<TFrame> 
     // Frames the next frame in the held read, in place; frame tells why not when it is not complete.
     private bool FrameHeld(out TFrame frame, out ReadOnlySequence<byte> data)
     {
-        frame = parse(_held);
+        frame = parse(_held, maxFrame);
         if (frame.Status != FrameStatus.Complete)
         {
             data = default;
