@@ -1,5 +1,6 @@
 using System.Text;
 using Vaurien.Templates.Tests.Support;
+using Vaurien.Testing.Repository;
 
 namespace Vaurien.Templates.Tests;
 
@@ -107,7 +108,8 @@ public sealed class PluginFailureTests : IDisposable
 
     private void CopyFixture(string name)
     {
-        var source = Path.Combine(RepoPaths.Fixtures, name);
+        // The loader's fixture plugins, copied into this test's output by the build.
+        var source = Path.Combine(AppContext.BaseDirectory, "fixtures", name);
         if (!Directory.Exists(source))
         {
             throw new InvalidOperationException($"The fixture plugin '{source}' was not built: build tests/Vaurien.Templates.Tests.");

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Xml.Linq;
-using Vaurien.Templates.Tests.Support;
+using Vaurien.Testing.Repository;
 
 namespace Vaurien.Templates.Tests;
 

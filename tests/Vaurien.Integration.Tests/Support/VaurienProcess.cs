@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using Vaurien.Testing.Repository;
 
 namespace Vaurien.Integration.Tests.Support;
 

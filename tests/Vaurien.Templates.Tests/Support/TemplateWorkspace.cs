@@ -1,3 +1,5 @@
+using Vaurien.Testing.Repository;
+
 namespace Vaurien.Templates.Tests.Support;
 
 /// <summary>

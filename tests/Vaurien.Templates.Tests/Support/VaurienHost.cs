@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Vaurien.Testing.Repository;
 
 namespace Vaurien.Templates.Tests.Support;
 

@@ -1,26 +1,28 @@
 using System.Reflection;
 
-namespace Vaurien.Templates.Tests.Support;
+namespace Vaurien.Testing.Repository;
 
-/// <summary>Where things are in the repository this test assembly was built from.</summary>
-internal static class RepoPaths
+/// <summary>Where things are in the repository the tests were built from, for tests that run the built host or its templates.</summary>
+public static class RepoPaths
 {
+    /// <summary>The folder holding Vaurien.sln, found upwards from the test's output folder.</summary>
     public static string Root { get; } = FindRoot();
 
+    /// <summary>The build configuration of this build (Debug or Release): the host's output is looked for under it.</summary>
     public static string Configuration { get; } =
         typeof(RepoPaths).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
     /// <summary>The built host, with its built-in plugins in plugins/ beside it.</summary>
     public static string HostDll { get; } = Path.Combine(Root, "src", "Vaurien.Host", "bin", Configuration, "net10.0", "vaurien.dll");
 
+    /// <summary>The contract plugins compile against.</summary>
     public static string AbstractionsProject { get; } = Path.Combine(Root, "src", "Vaurien.Abstractions", "Vaurien.Abstractions.csproj");
 
+    /// <summary>The template package's project.</summary>
     public static string TemplatesProject { get; } = Path.Combine(Root, "templates", "Vaurien.Templates.csproj");
 
+    /// <summary>The templates themselves.</summary>
     public static string TemplateContent { get; } = Path.Combine(Root, "templates", "content");
-
-    /// <summary>The loader's fixture plugins, copied into this test's output by the build.</summary>
-    public static string Fixtures { get; } = Path.Combine(AppContext.BaseDirectory, "fixtures");
 
     private static string FindRoot()
     {
