@@ -28,6 +28,9 @@ internal sealed class ProxyMemoryPool : MemoryPool<byte>
     // Idle bytes kept per size: 128 buffers of 64 KiB (the default buffer option), at least one of any size.
     private const int IdleBytesPerSize = 8 << 20;
 
+    // The size index of a buffer larger than any size kept.
+    private const int Unpooled = -1;
+
     private readonly SizeClass[] _sizes;
     private long _rentedBytes;
 
@@ -41,7 +44,7 @@ internal sealed class ProxyMemoryPool : MemoryPool<byte>
         }
     }
 
-    public override int MaxBufferSize => 1 << LargestShift;
+    public override int MaxBufferSize => Array.MaxLength;
 
     /// <summary>The bytes currently rented by the proxy's inputs and outputs: buffered data plus the free tail of each buffer.</summary>
     public long RentedBytes => Interlocked.Read(ref _rentedBytes);
@@ -50,8 +53,11 @@ internal sealed class ProxyMemoryPool : MemoryPool<byte>
     {
         var wanted = minBufferSize < 0 ? DefaultSize : minBufferSize;
         ArgumentOutOfRangeException.ThrowIfGreaterThan(wanted, MaxBufferSize, nameof(minBufferSize));
-        var shift = Math.Max(SmallestShift, BitOperations.Log2(BitOperations.RoundUpToPowerOf2((uint)Math.Max(wanted, 1))));
-        var owner = _sizes[shift - SmallestShift].Take() ?? new Owner(this, shift - SmallestShift);
+
+        // Larger than any size kept (a plugin asking for a huge span): a buffer of its own, not pooled.
+        var owner = wanted > 1 << LargestShift
+            ? new Owner(this, Unpooled, wanted)
+            : Take(Math.Max(SmallestShift, BitOperations.Log2(BitOperations.RoundUpToPowerOf2((uint)Math.Max(wanted, 1)))) - SmallestShift);
         Interlocked.Add(ref _rentedBytes, owner.Size);
         return owner;
     }
@@ -60,10 +66,15 @@ internal sealed class ProxyMemoryPool : MemoryPool<byte>
     {
     }
 
+    private Owner Take(int sizeIndex) => _sizes[sizeIndex].Take() ?? new Owner(this, sizeIndex, _sizes[sizeIndex].Size);
+
     private void Return(Owner owner)
     {
         Interlocked.Add(ref _rentedBytes, -owner.Size);
-        _sizes[owner.SizeIndex].Give(owner);
+        if (owner.SizeIndex != Unpooled)
+        {
+            _sizes[owner.SizeIndex].Give(owner);
+        }
     }
 
     private sealed class SizeClass(int size, int maxIdle)
@@ -98,9 +109,9 @@ internal sealed class ProxyMemoryPool : MemoryPool<byte>
         }
     }
 
-    private sealed class Owner(ProxyMemoryPool pool, int sizeIndex) : IMemoryOwner<byte>
+    private sealed class Owner(ProxyMemoryPool pool, int sizeIndex, int size) : IMemoryOwner<byte>
     {
-        private readonly byte[] _array = GC.AllocateUninitializedArray<byte>(pool._sizes[sizeIndex].Size);
+        private readonly byte[] _array = GC.AllocateUninitializedArray<byte>(size);
         private int _rented = 1;
 
         public int SizeIndex => sizeIndex;

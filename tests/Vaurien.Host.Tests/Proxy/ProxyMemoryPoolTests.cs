@@ -81,10 +81,22 @@ public sealed class ProxyMemoryPoolTests
     }
 
     [Fact]
-    public void Rent_LargerThanTheLargestSize_Throws()
+    public void Rent_LargerThanTheLargestSizeKept_GetsABufferOfItsOwnThatIsNotKept()
     {
+        // Sizes are kept up to 64 MiB (four reads of the largest buffer option); a plugin may still ask for more.
+        const int Huge = (64 << 20) + 1;
         using var pool = new ProxyMemoryPool();
+        var first = pool.Rent(Huge);
+        var memory = first.Memory;
+        var rented = pool.RentedBytes;
+        first.Dispose();
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => pool.Rent(pool.MaxBufferSize + 1));
+        var second = pool.Rent(Huge);
+
+        Assert.Equal(Huge, memory.Length);
+        Assert.Equal(Huge, rented);
+        Assert.False(second.Memory.Span == memory.Span);
+        second.Dispose();
+        Assert.Equal(0, pool.RentedBytes);
     }
 }
