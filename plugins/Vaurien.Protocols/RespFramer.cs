@@ -220,9 +220,9 @@ internal static class RespFramer
         var end = span[..Math.Min(span.Length, 23)].IndexOf((byte)'\n');
         if (end >= 0)
         {
-            if (end < 2 || span[end - 1] != (byte)'\r' || !Utf8Parser.TryParse(span[..(end - 1)], out value, out var consumed) || consumed != end - 1)
+            bad = !IsNumberLine(span[..end], out value);
+            if (bad)
             {
-                bad = true;
                 return false;
             }
 
@@ -237,7 +237,7 @@ internal static class RespFramer
             return false;
         }
 
-        if (line.Length is < 2 or > 22)
+        if (line.Length > 22)
         {
             bad = true;
             return false;
@@ -245,14 +245,15 @@ internal static class RespFramer
 
         Span<byte> digits = stackalloc byte[22];
         line.CopyTo(digits);
-        var text = digits[..(int)line.Length];
-        if (text[^1] != (byte)'\r' || !Utf8Parser.TryParse(text[..^1], out value, out var used) || used != text.Length - 1)
-        {
-            bad = true;
-            return false;
-        }
+        bad = !IsNumberLine(digits[..(int)line.Length], out value);
+        return !bad;
+    }
 
-        return true;
+    // "<integer>\r" (the line before its "\n"), the integer alone.
+    private static bool IsNumberLine(ReadOnlySpan<byte> line, out long value)
+    {
+        value = 0;
+        return line.Length >= 2 && line[^1] == (byte)'\r' && Utf8Parser.TryParse(line[..^1], out value, out var used) && used == line.Length - 1;
     }
 
     private static string? InlineName(ReadOnlySequence<byte> line)

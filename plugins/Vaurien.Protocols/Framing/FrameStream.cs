@@ -141,16 +141,10 @@ internal sealed class FrameStream<TFrame>(PipeReader input, FrameParser<TFrame> 
                     return (Result.WouldWait, default, default);
                 }
 
-                var result = await next;
-
-                if (result.IsCanceled)
+                if (!Hold(await next))
                 {
                     return (Result.Canceled, default, default);
                 }
-
-                _reading = true;
-                _held = result.Buffer;
-                _heldCompleted = result.IsCompleted;
             }
 
             var buffer = _held;
