@@ -226,6 +226,14 @@ internal sealed class HttpFramer(int maxHeader, bool requests)
     private bool TryFindBlankLine(ReadOnlySequence<byte> buffer, out long end)
     {
         var window = buffer.Length > maxHeader ? buffer.Slice(0, maxHeader) : buffer;
+        if (window.IsSingleSegment)
+        {
+            // The usual case (a head within one read): a vectorized search of the span.
+            var found = window.FirstSpan.IndexOf("\r\n\r\n"u8);
+            end = found < 0 ? 0 : found + 4;
+            return found >= 0;
+        }
+
         var reader = new SequenceReader<byte>(window);
         if (reader.TryReadTo(out ReadOnlySequence<byte> _, "\r\n\r\n"u8, advancePastDelimiter: true))
         {
