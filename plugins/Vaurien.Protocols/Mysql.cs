@@ -128,6 +128,15 @@ internal sealed partial class Mysql : Protocol<MysqlOptions>
     {
         while (true)
         {
+            // The next command is awaited here, in this loop's state machine (one per connection), not in the helpers
+            // below: with many connections waiting at once the pooled builders' caches ran dry, and every command
+            // allocated the state machines of the helpers that waited (~340 B).
+            var requests = session.Requests;
+            if (!await session.FlushClientAsync() || (requests.NeedsData && !requests.Hold(await requests.WaitForDataAsync())))
+            {
+                return Phase.Closed;
+            }
+
             var (framed, packet, data) = await session.NextRequestAsync();
             if (!framed)
             {
@@ -160,7 +169,10 @@ internal sealed partial class Mysql : Protocol<MysqlOptions>
                 request = exchange.Data;
             }
 
-            if (!await session.ForwardRequestAsync(request))
+            // So is the server's first answer.
+            var responses = session.Responses;
+            if (!await session.ForwardRequestAsync(request)
+                || (MysqlCommands.ServerAnswers(command) && responses.NeedsData && !responses.Hold(await responses.WaitForDataAsync())))
             {
                 return Phase.Closed;
             }

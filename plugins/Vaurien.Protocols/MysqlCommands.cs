@@ -49,6 +49,9 @@ internal static class MysqlCommands
     /// <summary>How the server answers <paramref name="command"/>.</summary>
     public static Response ResponseOf(int command) => command is >= 0 and < 256 ? Table[command].Response : Response.Unframed;
 
+    /// <summary>Whether the server speaks next after <paramref name="command"/>: an answer the proxy frames follows.</summary>
+    public static bool ServerAnswers(int command) => ResponseOf(command) is not (Response.Unframed or Response.None or Response.Quit);
+
     private static (string, Response)[] Build()
     {
         var table = new (string, Response)[256];
