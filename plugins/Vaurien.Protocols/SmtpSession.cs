@@ -68,14 +68,24 @@ internal sealed class SmtpSession
         while (true)
         {
             _mode = Mode.Line;
+
+            // The next command is awaited here, in this loop's own state machine, not in the stream's: with many
+            // connections waiting at once the pooled builders' caches ran dry, and every command allocated one.
+            if (pending == 0 && _requests.NeedsData && !_requests.Hold(await _requests.WaitForDataAsync()))
+            {
+                return;
+            }
+
             var (result, frame, data) = pending >= MaxPending || pendingBytes >= _pendingLimit
                 ? (FrameStream<SmtpFramer.Frame>.Result.WouldWait, default, default)
                 : await _requests.NextAsync(wait: pending == 0);
             var batches = result == FrameStream<SmtpFramer.Frame>.Result.Frame && _connection.IsPassThrough && IsSimple(frame.Verb);
             if (pending > 0 && !batches && result != FrameStream<SmtpFramer.Frame>.Result.Canceled)
             {
-                // The batch's replies come before anything else: a pause, an end, a command of its own, even a bad line.
-                if (!await RelayPendingAsync(pending))
+                // The batch goes to the server, and its replies come before anything else: a pause, an end, a command
+                // of its own, even a bad line. The first reply is awaited here too, for the same reason.
+                if (!await FlushAsync(ToBackend) || (_replies.NeedsData && !_replies.Hold(await _replies.WaitForDataAsync()))
+                    || !await RelayPendingAsync(pending))
                 {
                     return;
                 }
@@ -149,15 +159,10 @@ internal sealed class SmtpSession
     // One line, one reply, nothing after: a command that may go on in a pass-through batch.
     private static bool IsSimple(SmtpFramer.Verb verb) => verb is SmtpFramer.Verb.Other or SmtpFramer.Verb.Reset;
 
-    // Flushes the batch to the server and relays its replies, in order.
+    // Relays the replies of a batch already flushed to the server, in order.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> RelayPendingAsync(int pending)
     {
-        if (!await FlushAsync(ToBackend))
-        {
-            return false;
-        }
-
         for (var i = 0; i < pending; i++)
         {
             if (await RelayReplyAsync() is null)
