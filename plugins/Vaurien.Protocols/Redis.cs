@@ -106,17 +106,24 @@ internal sealed class Redis : Protocol<RedisOptions>
                 return;
             }
 
-            if (!await ExchangeAsync(connection, commands, replies, frame.Name, data, subscribes))
+            var (goes, exchange) = await BeginAsync(connection, commands, replies, frame.Name, data, subscribes);
+
+            // The reply is awaited here, in this loop's own state machine, as in pass-through: with 50 clients waiting the
+            // pooled builders' caches ran dry, and every exchange allocated the state machines of the helpers that waited.
+            if (!goes || (exchange is not null
+                && ((replies.NeedsData && !replies.Hold(await replies.WaitForDataAsync())) || !await CompleteAsync(connection, replies, exchange))))
             {
                 return;
             }
         }
     }
 
-    // One command as an exchange: the behaviors see it (and its reply); false when the connection ends. Apart from the
-    // loop above, so that its state machine, held by every connection, stays small.
+    // One command as an exchange, up to its reply: the behavior's before-hook, then the command (or what replaced it) to
+    // the backend. Goes is false when the connection ends; Exchange is the exchange whose reply comes next, or null when
+    // there is none (the client was answered, or a subscription made the rest unframed and ended). Apart from the loop
+    // above, so that its state machine, held by every connection, stays small.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<bool> ExchangeAsync(
+    private static async ValueTask<(bool Goes, Exchange? Exchange)> BeginAsync(
         ProtocolConnection connection, FrameStream<RespFramer.Frame> commands, FrameStream<RespFramer.Frame> replies, string? name, ReadOnlySequence<byte> data, bool subscribes)
     {
         var backend = connection.Backend;
@@ -124,14 +131,14 @@ internal sealed class Redis : Protocol<RedisOptions>
         var outcome = exchange.Outcome;
         if (outcome == ExchangeOutcome.Stop)
         {
-            return false;
+            return (false, null);
         }
 
         if (outcome == ExchangeOutcome.Answered)
         {
             // The client already has its error in this command's place: the backend never sees the command.
             commands.Consume();
-            return await exchange.CompleteAsync() != ExchangeOutcome.Stop;
+            return (await exchange.CompleteAsync() != ExchangeOutcome.Stop, null);
         }
 
         Relay.Write(backend.Output, exchange.Data);
@@ -139,7 +146,7 @@ internal sealed class Redis : Protocol<RedisOptions>
         var flush = await backend.Output.FlushAsync();
         if (flush.IsCompleted || flush.IsCanceled)
         {
-            return false;
+            return (false, null);
         }
 
         if (subscribes)
@@ -150,9 +157,16 @@ internal sealed class Redis : Protocol<RedisOptions>
                 await Relay.UnframedAsync(connection, commands, replies);
             }
 
-            return false;
+            return (false, null);
         }
 
+        return (true, exchange);
+    }
+
+    // The exchange's reply to the client, then the behavior's after-hook; false when the connection ends.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<bool> CompleteAsync(ProtocolConnection connection, FrameStream<RespFramer.Frame> replies, Exchange exchange)
+    {
         var reply = await RelayReplyAsync(replies, connection.Client.Output);
         if (reply is not { } response)
         {
@@ -160,7 +174,7 @@ internal sealed class Redis : Protocol<RedisOptions>
         }
 
         // The reply stays valid through OnAfterHandle, which sees it as the exchange's response.
-        outcome = await exchange.CompleteAsync(response);
+        var outcome = await exchange.CompleteAsync(response);
         replies.Consume();
         return outcome != ExchangeOutcome.Stop;
     }
