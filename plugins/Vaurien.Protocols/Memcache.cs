@@ -178,7 +178,13 @@ internal sealed class Memcache : Protocol<MemcacheOptions>
                 continue;
             }
 
+            // The response is awaited here too, for the same reason.
             expected.Enqueue(frame.Reply);
+            if (replies.NeedsData && !replies.Hold(await replies.WaitForDataAsync()))
+            {
+                return;
+            }
+
             var reply = await RelayReplyAsync(replies, client.Output);
             if (reply is not { } response)
             {
