@@ -120,36 +120,34 @@ internal sealed class SmtpSession
                 continue;
             }
 
-            if (_connection.IsPassThrough)
+            Exchange? exchange = null;
+            if (!_connection.IsPassThrough)
             {
-                if (!await ForwardAsync(frame, data, null))
+                exchange = await _connection.BeginExchangeAsync(Direction.ToBackend, data, frame.Name);
+                var outcome = exchange.Outcome;
+                if (outcome == ExchangeOutcome.Stop)
                 {
                     return;
                 }
 
-                continue;
-            }
-
-            var exchange = await _connection.BeginExchangeAsync(Direction.ToBackend, data, frame.Name);
-            var outcome = exchange.Outcome;
-            if (outcome == ExchangeOutcome.Stop)
-            {
-                return;
-            }
-
-            if (outcome == ExchangeOutcome.Answered)
-            {
-                // The client has its error in this command's place; the server never sees the command.
-                _requests.Consume();
-                if (!await SkipAsync(frame) || await exchange.CompleteAsync() == ExchangeOutcome.Stop)
+                if (outcome == ExchangeOutcome.Answered)
                 {
-                    return;
+                    // The client has its error in this command's place; the server never sees the command.
+                    _requests.Consume();
+                    if (!await SkipAsync(frame) || await exchange.CompleteAsync() == ExchangeOutcome.Stop)
+                    {
+                        return;
+                    }
+
+                    continue;
                 }
 
-                continue;
+                data = exchange.Data;
             }
 
-            if (!await ForwardAsync(frame, exchange.Data, exchange))
+            // The reply is awaited here too, between sending the command and relaying what follows it.
+            if (!await SendAsync(frame, data) || (_replies.NeedsData && !_replies.Hold(await _replies.WaitForDataAsync()))
+                || !await FinishAsync(frame, exchange))
             {
                 return;
             }
@@ -176,19 +174,22 @@ internal sealed class SmtpSession
         return true;
     }
 
-    // Sends the command (and what belongs to it) to the server and relays its reply; false when the session is over.
+    // Sends the command (and what belongs to it) to the server; false when the session is over.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ForwardAsync(SmtpFramer.Frame command, ReadOnlySequence<byte> data, Exchange? exchange)
+    private async ValueTask<bool> SendAsync(SmtpFramer.Frame command, ReadOnlySequence<byte> data)
     {
         Relay.Write(ToBackend, data);
         _requests.Consume();
 
         // BDAT's chunk follows its line at once; the server answers after the chunk (RFC 3030).
-        if ((command.Verb == SmtpFramer.Verb.Bdat && !await StreamChunkAsync(command.Size, forward: true)) || !await FlushAsync(ToBackend))
-        {
-            return false;
-        }
+        return (command.Verb != SmtpFramer.Verb.Bdat || await StreamChunkAsync(command.Size, forward: true)) && await FlushAsync(ToBackend);
+    }
 
+    // Relays the reply to a command sent (with DATA's body and AUTH's round trips) and ends its exchange; false when the
+    // session is over.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> FinishAsync(SmtpFramer.Frame command, Exchange? exchange)
+    {
         if (await RelayReplyAsync() is not { } reply)
         {
             return false;
