@@ -131,8 +131,7 @@ internal sealed partial class Mysql : Protocol<MysqlOptions>
             // The next command is awaited here, in this loop's state machine (one per connection), not in the helpers
             // below: with many connections waiting at once the pooled builders' caches ran dry, and every command
             // allocated the state machines of the helpers that waited (~340 B).
-            var requests = session.Requests;
-            if (!await session.FlushClientAsync() || (requests.NeedsData && !requests.Hold(await requests.WaitForDataAsync())))
+            if (!await session.FlushClientAsync() || (session.Requests.NeedsData && !session.Requests.Hold(await session.Requests.WaitForDataAsync())))
             {
                 return Phase.Closed;
             }
@@ -170,9 +169,8 @@ internal sealed partial class Mysql : Protocol<MysqlOptions>
             }
 
             // So is the server's first answer.
-            var responses = session.Responses;
             if (!await session.ForwardRequestAsync(request)
-                || (MysqlCommands.ServerAnswers(command) && responses.NeedsData && !responses.Hold(await responses.WaitForDataAsync())))
+                || (MysqlCommands.ServerAnswers(command) && session.Responses.NeedsData && !session.Responses.Hold(await session.Responses.WaitForDataAsync())))
             {
                 return Phase.Closed;
             }

@@ -32,10 +32,10 @@ internal sealed class Redis : Protocol<RedisOptions>
 
     protected override async Task RunAsync(ProtocolConnection connection, RedisOptions options)
     {
-        var client = connection.Client;
-        var backend = connection.Backend;
-        var commands = new FrameStream<RespFramer.Frame>(client.Input, RespFramer.ReadCommand, options.MaxFrame, options.Buffer, connection, "client");
-        var replies = new FrameStream<RespFramer.Frame>(backend.Input, RespFramer.ReadReply, options.MaxFrame, options.Buffer, connection, "backend");
+        // The connection's pipes are asked for where they are used: a local kept across the awaits below would be a
+        // field of this state machine, which every connection holds.
+        var commands = new FrameStream<RespFramer.Frame>(connection.Client.Input, RespFramer.ReadCommand, options.MaxFrame, options.Buffer, connection, "client");
+        var replies = new FrameStream<RespFramer.Frame>(connection.Backend.Input, RespFramer.ReadReply, options.MaxFrame, options.Buffer, connection, "backend");
 
         // Commands written to the backend in pass-through whose replies are not yet relayed.
         var pending = 0;
@@ -59,7 +59,7 @@ internal sealed class Redis : Protocol<RedisOptions>
                 if (frame.NoReply || (connection.IsPassThrough && !subscribes))
                 {
                     // Redis answers an empty command with nothing; any other passes with its reply still to relay.
-                    Relay.Write(backend.Output, data);
+                    Relay.Write(connection.Backend.Output, data);
                     commands.Consume();
                     pending += frame.NoReply ? 0 : 1;
                     pendingBytes += data.Length;
@@ -75,9 +75,9 @@ internal sealed class Redis : Protocol<RedisOptions>
             {
                 // The first reply is awaited here, in this loop's own state machine: a request does not hold (and
                 // allocate, with 50 in flight) a state machine of its own while the backend answers.
-                var flush = await backend.Output.FlushAsync();
+                var flush = await connection.Backend.Output.FlushAsync();
                 if (flush.IsCompleted || flush.IsCanceled || (replies.NeedsData && !replies.Hold(await replies.WaitForDataAsync())) ||
-                    !await RelayPendingAsync(replies, client.Output, pending))
+                    !await RelayPendingAsync(replies, connection.Client.Output, pending))
                 {
                     return;
                 }
@@ -100,17 +100,16 @@ internal sealed class Redis : Protocol<RedisOptions>
 
             if (connection.IsPassThrough)
             {
-                Relay.Write(backend.Output, data);
+                Relay.Write(connection.Backend.Output, data);
                 commands.Consume();
                 await Relay.UnframedAsync(connection, commands, replies);
                 return;
             }
 
-            var (goes, exchange) = await BeginAsync(connection, commands, replies, frame.Name, data, subscribes);
-
             // The reply is awaited here, in this loop's own state machine, as in pass-through: with 50 clients waiting the
             // pooled builders' caches ran dry, and every exchange allocated the state machines of the helpers that waited.
-            if (!goes || (exchange is not null
+            var exchange = await BeginAsync(connection, commands, replies, frame.Name, data, subscribes);
+            if (exchange is null || (exchange.Outcome == ExchangeOutcome.Forward
                 && ((replies.NeedsData && !replies.Hold(await replies.WaitForDataAsync())) || !await CompleteAsync(connection, replies, exchange))))
             {
                 return;
@@ -119,11 +118,11 @@ internal sealed class Redis : Protocol<RedisOptions>
     }
 
     // One command as an exchange, up to its reply: the behavior's before-hook, then the command (or what replaced it) to
-    // the backend. Goes is false when the connection ends; Exchange is the exchange whose reply comes next, or null when
-    // there is none (the client was answered, or a subscription made the rest unframed and ended). Apart from the loop
-    // above, so that its state machine, held by every connection, stays small.
+    // the backend. Null when the connection ends; otherwise the exchange, Forward when its reply comes next, Answered when
+    // the client already has its error. Apart from the loop above, so that its state machine, held by every connection,
+    // stays small.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<(bool Goes, Exchange? Exchange)> BeginAsync(
+    private static async ValueTask<Exchange?> BeginAsync(
         ProtocolConnection connection, FrameStream<RespFramer.Frame> commands, FrameStream<RespFramer.Frame> replies, string? name, ReadOnlySequence<byte> data, bool subscribes)
     {
         var backend = connection.Backend;
@@ -131,14 +130,14 @@ internal sealed class Redis : Protocol<RedisOptions>
         var outcome = exchange.Outcome;
         if (outcome == ExchangeOutcome.Stop)
         {
-            return (false, null);
+            return null;
         }
 
         if (outcome == ExchangeOutcome.Answered)
         {
             // The client already has its error in this command's place: the backend never sees the command.
             commands.Consume();
-            return (await exchange.CompleteAsync() != ExchangeOutcome.Stop, null);
+            return await exchange.CompleteAsync() == ExchangeOutcome.Stop ? null : exchange;
         }
 
         Relay.Write(backend.Output, exchange.Data);
@@ -146,7 +145,7 @@ internal sealed class Redis : Protocol<RedisOptions>
         var flush = await backend.Output.FlushAsync();
         if (flush.IsCompleted || flush.IsCanceled)
         {
-            return (false, null);
+            return null;
         }
 
         if (subscribes)
@@ -157,10 +156,10 @@ internal sealed class Redis : Protocol<RedisOptions>
                 await Relay.UnframedAsync(connection, commands, replies);
             }
 
-            return (false, null);
+            return null;
         }
 
-        return (true, exchange);
+        return exchange;
     }
 
     // The exchange's reply to the client, then the behavior's after-hook; false when the connection ends.
