@@ -300,7 +300,7 @@ def report(samples_path, md_path, json_path, meta_path):
         })
     names = [n for _, n in VAURIEN]
     lines = [
-        "Medians of %d runs per cell (%s mode), %s." % (meta["runs"], meta["mode"], meta["date"]),
+        "Medians of %d runs per cell (%s mode; memory: %d), %s." % (meta["runs"], meta["mode"], meta.get("memory_runs", meta["runs"]), meta["date"]),
         "",
         "| metric | unit | better | direct | haproxy | " + " | ".join("vaurien " + n for n in names) + " | "
         + " | ".join(n + "/haproxy" for n in names) + " | " + " | ".join(n + "/direct" for n in names) + " |",
