@@ -130,7 +130,7 @@ internal sealed partial class Mysql : Protocol<MysqlOptions>
         {
             // The next command is awaited here, in this loop's state machine (one per connection), not in the helpers
             // below: with many connections waiting at once the pooled builders' caches ran dry, and every command
-            // allocated the state machines of the helpers that waited (~340 B).
+            // allocated the state machines of the helpers that waited.
             if (!await session.FlushClientAsync() || (session.Requests.NeedsData && !session.Requests.Hold(await session.Requests.WaitForDataAsync())))
             {
                 return Phase.Closed;
