@@ -202,6 +202,11 @@ internal sealed partial class ProxyConnection
 
         // 4. Every loop has ended, so every buffer is back in the pool, before the connection is gone.
         await Task.WhenAll(_client.Receiving, _client.Sending, _backend.Receiving, _backend.Sending);
+        if (keep)
+        {
+            _backend.Release();
+        }
+
         ProxyLog.ConnectionClosed(_logger, _definition.Name, Info.Id, keep);
         return keep ? _backend.Socket : null;
     }

@@ -44,6 +44,7 @@ internal sealed partial class ProxyConnection : ProtocolConnection, ITimedConnec
         TimeProvider time,
         MemoryPool<byte> memory,
         SocketSenderPool senders,
+        EpollEngine? engine,
         IdleSweep? idle,
         ILogger logger)
     {
@@ -53,8 +54,10 @@ internal sealed partial class ProxyConnection : ProtocolConnection, ITimedConnec
         _randoms = randoms;
         _idle = idle;
         var options = definition.ProtocolOptions as ProtocolOptions ?? DefaultOptions;
-        _client = new SocketTransport(client, "client", this, memory, options.Buffer, senders);
-        _backend = new SocketTransport(backend, "backend", this, memory, options.Buffer, senders);
+        // Both sockets on one engine thread (when the proxy's own engine serves them): a request and its answer are
+        // handled there without a hand-off.
+        _client = new SocketTransport(client, "client", this, memory, options.Buffer, senders, engine);
+        _backend = new SocketTransport(backend, "backend", this, memory, options.Buffer, senders, engine);
         _reuseBackend = options.ReuseSocket;
         if (_reuseBackend)
         {

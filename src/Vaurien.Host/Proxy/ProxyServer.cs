@@ -229,7 +229,7 @@ internal sealed class ProxyServer : IAsyncDisposable
             }
 
             Configure(backend, keepAlive);
-            var connection = new ProxyConnection(id, Definition, client, backend, _randoms, _time, MemoryPool, _senders, _idleSweep, _logger);
+            var connection = new ProxyConnection(id, Definition, client, backend, _randoms, _time, MemoryPool, _senders, EpollEngine.IsEnabled ? EpollEngine.Pick() : null, _idleSweep, _logger);
             slot.Connection = connection;
             if (_stopping.IsCancellationRequested)
             {
@@ -292,7 +292,16 @@ internal sealed class ProxyServer : IAsyncDisposable
                 var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
                 try
                 {
-                    await socket.ConnectAsync(new IPEndPoint(address, target.Port), linked.Token);
+                    var endPoint = new IPEndPoint(address, target.Port);
+                    if (EpollEngine.IsEnabled)
+                    {
+                        await EpollEngine.ConnectAsync(socket, endPoint, linked.Token);
+                    }
+                    else
+                    {
+                        await socket.ConnectAsync(endPoint, linked.Token);
+                    }
+
                     return socket;
                 }
                 catch (SocketException e)

@@ -430,6 +430,12 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAsync()
     {
+        if (_transport.Readiness is { } readiness)
+        {
+            await SendWhenWritableAsync(readiness);
+            return;
+        }
+
         var sender = _senders.Rent();
         try
         {
@@ -451,6 +457,50 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         finally
         {
             _senders.Return(sender);
+            EndSend();
+        }
+    }
+
+    // On the proxy's own engine: wait for room, send what fits without blocking, again until all is sent. It only waits
+    // after the socket said would-block (as TrySendNow just did): an event comes only once room frees up after that.
+    private async ValueTask SendWhenWritableAsync(SocketReadiness readiness)
+    {
+        try
+        {
+            var full = true;
+            for (var segment = _sendHead; segment is not null && !_transport.IsDropping; segment = segment.NextSegment)
+            {
+                var remaining = segment.WrittenMemory[_sendOffset..];
+                _sendOffset = 0;
+                while (!remaining.IsEmpty && !_transport.IsDropping)
+                {
+                    if (full)
+                    {
+                        await readiness.Writable.WaitAsync();
+                    }
+
+                    var sent = _transport.Socket.Send(remaining.Span, SocketFlags.None, out var status);
+                    full = status == SocketError.WouldBlock;
+                    if (full)
+                    {
+                        continue;
+                    }
+
+                    if (status != SocketError.Success)
+                    {
+                        throw new SocketException((int)status);
+                    }
+
+                    remaining = remaining[sent..];
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            _error = e;
+        }
+        finally
+        {
             EndSend();
         }
     }

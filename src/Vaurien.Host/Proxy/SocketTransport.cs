@@ -11,12 +11,15 @@ namespace Vaurien.Host.Proxy;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item>Each receive first waits for data with a zero-byte receive, so an idle connection holds no buffer.</item>
+/// <item>Each receive first waits for data without a buffer, so an idle connection holds none: on the proxy's own
+/// engine (<see cref="EpollEngine"/>, Linux x86-64) the wait is the socket's epoll event, elsewhere a zero-byte
+/// receive on .NET's engine.</item>
 /// <item>The input holds at most a few reads (its pause threshold): a side that does not read stops the receive loop
 /// of the other socket, and TCP flow control does the rest. Memory stays bounded.</item>
 /// <item>FIN received completes <see cref="Input"/>; the protocol completing <see cref="Output"/> sends FIN
 /// (<c>Shutdown(Send)</c>) and leaves the other direction open: half-close is passed on.</item>
-/// <item>Continuations run inline (no thread-pool hop per read): the pass-through path allocates nothing per chunk.</item>
+/// <item>Continuations run inline on the engine's thread (no thread-pool hop per read): the pass-through path
+/// allocates nothing per chunk.</item>
 /// </list>
 /// </remarks>
 internal sealed class SocketTransport : IDuplexPipe
@@ -34,13 +37,16 @@ internal sealed class SocketTransport : IDuplexPipe
     private readonly int _bufferSize;
     private readonly SocketInput _input;
     private readonly SocketOutput _output;
+    private readonly EpollEngine? _engine;
+    private SocketReadiness? _readiness;
     private CancellationTokenSource? _idleStop;
     private volatile bool _dropping;
     private volatile bool _keepOpen;
 
-    public SocketTransport(Socket socket, string side, ProxyConnection connection, MemoryPool<byte> memory, int bufferSize, SocketSenderPool senders)
+    public SocketTransport(Socket socket, string side, ProxyConnection connection, MemoryPool<byte> memory, int bufferSize, SocketSenderPool senders, EpollEngine? engine)
     {
         _socket = socket;
+        _engine = engine;
 
         // Reads and sends that go at once are plain system calls (see ReceiveLoopAsync, SocketOutput); waits stay
         // asynchronous.
@@ -56,6 +62,9 @@ internal sealed class SocketTransport : IDuplexPipe
     public string Side { get; }
 
     public Socket Socket => _socket;
+
+    /// <summary>The socket's readiness on the proxy's own engine once started there; null where .NET's engine serves it.</summary>
+    public SocketReadiness? Readiness => _readiness;
 
     /// <summary>What the peer sent. Read by the protocol.</summary>
     public PipeReader Input => _input;
@@ -90,11 +99,40 @@ internal sealed class SocketTransport : IDuplexPipe
 
     public void Start()
     {
+        if (_engine is not null)
+        {
+            try
+            {
+                var readiness = _engine.Register(_socket);
+                Volatile.Write(ref _readiness, readiness);
+
+                // Stopped before it started (reuse_socket: the client already left): the first wait ends at once.
+                if (_idleStop is { IsCancellationRequested: true })
+                {
+                    readiness.Readable.Cancel();
+                }
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // Already closed under us: .NET's engine reports it the usual way in the loop below.
+            }
+        }
+
         Receiving = ReceiveLoopAsync();
     }
 
     /// <summary>Ends the receive loop where it waits for data (see <see cref="KeepOpen"/>); the socket stays open.</summary>
-    public void StopReceiving() => _idleStop?.CancelAsync();
+    public void StopReceiving()
+    {
+        if (_idleStop is not null)
+        {
+            _idleStop.CancelAsync();
+            Volatile.Read(ref _readiness)?.Readable.Cancel();
+        }
+    }
+
+    /// <summary>The loops are over and the socket goes on to another connection: its events are no longer this transport's.</summary>
+    public void Release() => _readiness?.Dispose();
 
     /// <summary>Stops relaying: what arrives is read and dropped, nothing more is sent (not even a FIN).</summary>
     public void Drop()
@@ -144,6 +182,7 @@ internal sealed class SocketTransport : IDuplexPipe
             // Already reset or closed: nothing more to say to the peer.
         }
 
+        _readiness?.Dispose();
         _socket.Dispose();
     }
 
@@ -153,13 +192,27 @@ internal sealed class SocketTransport : IDuplexPipe
         Exception? error = null;
         try
         {
-            var wait = true;
+            // The last read filled its limit: in a bulk transfer the next may take more.
+            var bulk = false;
+
+            // The last read got less than it asked for, or found nothing: the socket had no more at that moment.
+            var drained = true;
+            var stale = false;
             while (true)
             {
                 // 1. Wait for data without a buffer (Kestrel's WaitForDataAsync): an idle connection holds no memory.
-                // After a read that filled its limit more is likely there: read again first.
-                if (wait)
+                if (_readiness is not null)
                 {
+                    // On the proxy's engine an event comes only for what arrives after it: a read that got all it asked
+                    // for may have left more, and past the peer's FIN (or an error) no event comes again. Both read at once.
+                    if (stale || (drained && !_readiness.HungUp))
+                    {
+                        await _readiness.Readable.WaitAsync();
+                    }
+                }
+                else if (!bulk)
+                {
+                    // After a read that filled its limit more is likely there: read again first.
                     await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, _idleStop?.Token ?? default);
                 }
 
@@ -170,6 +223,8 @@ internal sealed class SocketTransport : IDuplexPipe
                         break;
                     }
 
+                    // DropAsync waits for itself when nothing is there.
+                    bulk = drained = stale = false;
                     continue;
                 }
 
@@ -178,13 +233,14 @@ internal sealed class SocketTransport : IDuplexPipe
                 // the room the input has left below its pause threshold: up to four buffers in one system call and one
                 // hand-off (iperf3 through tcp went from 0.8x to 1.0x haproxy's), and the input holds no more than with
                 // one-buffer reads. Exchanges stay at most one buffer each: protocols cut reads into exchanges.
-                var limit = wait ? _bufferSize : Math.Max(_bufferSize, _input.RoomBeforePause);
-                var received = Receive(limit, out var status);
+                var limit = bulk ? Math.Max(_bufferSize, _input.RoomBeforePause) : _bufferSize;
+                var received = Receive(limit, out var asked, out var status);
                 if (status == SocketError.WouldBlock)
                 {
                     // Nothing there (on Linux a wait can end on a stale readiness event): the memory goes back.
                     _input.ReturnUnused();
-                    wait = true;
+                    bulk = false;
+                    stale = true;
                     continue;
                 }
 
@@ -198,7 +254,9 @@ internal sealed class SocketTransport : IDuplexPipe
                     break;
                 }
 
-                wait = received < limit;
+                bulk = received >= limit;
+                drained = received < asked;
+                stale = false;
                 _connection.Touch();
 
                 // 3. Hand it to the protocol; this waits while the protocol leaves too much unread (backpressure).
@@ -225,14 +283,16 @@ internal sealed class SocketTransport : IDuplexPipe
         _input.CompleteWriting();
     }
 
-    // Reads what is there, at most limit bytes, straight into the input's memory (no copy).
-    private int Receive(int limit, out SocketError status)
+    // Reads what is there, at most limit bytes, straight into the input's memory (no copy); asked is the room it offered.
+    private int Receive(int limit, out int asked, out SocketError status)
     {
         var memory = _input.GetMemory(limit > _bufferSize ? limit : Math.Min(MinimumReceiveSize, _bufferSize));
         if (memory.Length > limit)
         {
             memory = memory[..limit];
         }
+
+        asked = memory.Length;
 
         var received = _socket.Receive(memory.Span, SocketFlags.None, out status);
         if (status == SocketError.Success && received > 0)
@@ -248,7 +308,26 @@ internal sealed class SocketTransport : IDuplexPipe
         var scratch = ArrayPool<byte>.Shared.Rent(_bufferSize);
         try
         {
-            return await _socket.ReceiveAsync(scratch.AsMemory(0, _bufferSize), SocketFlags.None);
+            if (_readiness is null)
+            {
+                return await _socket.ReceiveAsync(scratch.AsMemory(0, _bufferSize), SocketFlags.None);
+            }
+
+            while (true)
+            {
+                var received = _socket.Receive(scratch, 0, _bufferSize, SocketFlags.None, out var status);
+                if (status == SocketError.Success)
+                {
+                    return received;
+                }
+
+                if (status != SocketError.WouldBlock)
+                {
+                    throw new SocketException((int)status);
+                }
+
+                await _readiness.Readable.WaitAsync();
+            }
         }
         finally
         {

@@ -1,0 +1,219 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Vaurien.Host.Proxy;
+
+/// <summary>
+/// The proxy's own socket engine on Linux: one thread per core, each waiting on its own epoll set, every socket
+/// registered once (edge-triggered, in and out) and its events handed to its <see cref="SocketReadiness"/>, whose
+/// waiters' continuations run right there, on the engine's thread.
+/// </summary>
+/// <remarks>
+/// .NET's engine waits for data with a zero-byte receive: a system call that finds nothing, then an operation queued
+/// until epoll says there is something, and its completion. Here readiness is the epoll event itself, and the only
+/// receive is the one that reads (bench/RESULTS.md has what that bought). A connection's two sockets share an engine, so
+/// a request and its answer stay on one thread. A socket is never watched by both engines: .NET's would wake for every
+/// event too, so connects and sends that wait go through here as well.
+/// </remarks>
+internal sealed class EpollEngine
+{
+    /// <summary>Set to <c>dotnet</c> to leave every socket to .NET's own engine.</summary>
+    public const string EngineVariable = "VAURIEN_SOCKET_ENGINE";
+
+    private const int MaxEvents = 256;
+
+    private static readonly Lazy<EpollEngine[]?> Engines = new(Start);
+    private static readonly bool Enabled = Epoll.IsSupported
+        && !string.Equals(Environment.GetEnvironmentVariable(EngineVariable), "dotnet", StringComparison.OrdinalIgnoreCase);
+    private static int s_next;
+
+    private readonly int _epoll;
+    private readonly Lock _lock = new();
+    private readonly Stack<int> _free = new();
+    private SocketReadiness?[] _slots = new SocketReadiness?[64];
+    private int _used;
+    private uint _generation;
+
+    private EpollEngine(int epoll)
+    {
+        _epoll = epoll;
+    }
+
+    /// <summary>True when proxies serve their connections' sockets here (the platform has epoll, and the variable does not say otherwise).</summary>
+    public static bool IsEnabled => Enabled;
+
+    /// <summary>An engine (round robin; the threads start with the first call), or null where epoll is not supported.</summary>
+    public static EpollEngine? Pick()
+    {
+        var engines = Engines.Value;
+        return engines is null ? null : engines[(int)((uint)Interlocked.Increment(ref s_next) % (uint)engines.Length)];
+    }
+
+    /// <summary>
+    /// Connects without .NET's engine: a socket that .NET connected asynchronously stays registered with .NET's epoll
+    /// for its whole life, and that engine's thread would wake for every event of the socket as well.
+    /// </summary>
+    public static async Task ConnectAsync(Socket socket, EndPoint endPoint, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        socket.Blocking = false;
+        try
+        {
+            socket.Connect(endPoint);
+            return;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+        {
+            // Under way: done once the socket is writable.
+        }
+
+        var readiness = Pick()!.Register(socket);
+        try
+        {
+            using (cancellation.UnsafeRegister(static state => ((SocketReadiness)state!).Dispose(), readiness))
+            {
+                try
+                {
+                    await readiness.Writable.WaitAsync();
+                }
+                catch (SocketException) when (cancellation.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(cancellation);
+                }
+            }
+        }
+        finally
+        {
+            readiness.Dispose();
+        }
+
+        var error = (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+        if (error != 0)
+        {
+            throw new SocketException(error);
+        }
+
+        // Completes .NET's view of a non-blocking connect (Connected, RemoteEndPoint).
+        if (!socket.Connected)
+        {
+            throw new SocketException((int)SocketError.NotConnected);
+        }
+    }
+
+    /// <summary>Registers <paramref name="socket"/>; its events go to the returned readiness until it is disposed.</summary>
+    public SocketReadiness Register(Socket socket)
+    {
+        var fd = (int)socket.Handle;
+        int slot;
+        SocketReadiness readiness;
+        lock (_lock)
+        {
+            slot = _free.Count > 0 ? _free.Pop() : _used++;
+            if (slot == _slots.Length)
+            {
+                Array.Resize(ref _slots, _slots.Length * 2);
+            }
+
+            readiness = new SocketReadiness(this, fd, slot, ++_generation);
+            Volatile.Write(ref _slots[slot], readiness);
+        }
+
+        var registration = new Epoll.Event
+        {
+            Events = Epoll.In | Epoll.Out | Epoll.ReadHangUp | Epoll.EdgeTriggered,
+            Data = ((ulong)readiness.Generation << 32) | (uint)slot,
+        };
+        if (Epoll.Control(_epoll, Epoll.ControlAdd, fd, ref registration) != 0)
+        {
+            var error = Marshal.GetLastPInvokeError();
+            Release(slot);
+            throw new SocketException(error);
+        }
+
+        return readiness;
+    }
+
+    /// <summary>Stops the socket's events (before it is closed or handed to another connection).</summary>
+    internal void Unregister(SocketReadiness readiness)
+    {
+        var none = default(Epoll.Event);
+
+        // Fails only if the socket is already closed, which removed it from the set anyway.
+        Epoll.Control(_epoll, Epoll.ControlDelete, readiness.Fd, ref none);
+        Release(readiness.Slot);
+    }
+
+    private static EpollEngine[]? Start()
+    {
+        if (!Epoll.IsSupported)
+        {
+            return null;
+        }
+
+        var engines = new EpollEngine[Environment.ProcessorCount];
+        for (var i = 0; i < engines.Length; i++)
+        {
+            var epoll = Epoll.Create(Epoll.CloseOnExec);
+            if (epoll < 0)
+            {
+                throw new SocketException(Marshal.GetLastPInvokeError());
+            }
+
+            var engine = new EpollEngine(epoll);
+            engines[i] = engine;
+            new Thread(engine.Run) { IsBackground = true, Name = "Vaurien epoll" }.UnsafeStart();
+        }
+
+        return engines;
+    }
+
+    private void Release(int slot)
+    {
+        lock (_lock)
+        {
+            Volatile.Write(ref _slots[slot], null);
+            _free.Push(slot);
+        }
+    }
+
+    private void Run()
+    {
+        var events = new Epoll.Event[MaxEvents];
+        while (true)
+        {
+            var count = Epoll.Wait(_epoll, events, MaxEvents, -1);
+            if (count < 0)
+            {
+                if (Marshal.GetLastPInvokeError() == Epoll.Interrupted)
+                {
+                    continue;
+                }
+
+                Environment.FailFast($"epoll_wait failed: errno {Marshal.GetLastPInvokeError()}");
+            }
+
+            var slots = Volatile.Read(ref _slots);
+            for (var i = 0; i < count; i++)
+            {
+                var data = events[i].Data;
+                var slot = (int)(uint)data;
+
+                // A socket unregistered (and its slot perhaps reused) after this batch was taken: not its event.
+                if (slot < slots.Length && Volatile.Read(ref slots[slot]) is { } readiness && readiness.Generation == (uint)(data >> 32))
+                {
+                    try
+                    {
+                        readiness.OnEvents(events[i].Events);
+                    }
+                    catch (Exception e)
+                    {
+                        // The continuations catch their own failures; one that did not must not stop every other
+                        // connection of this thread.
+                        Console.Error.WriteLine($"vaurien: socket engine: {e}");
+                    }
+                }
+            }
+        }
+    }
+}

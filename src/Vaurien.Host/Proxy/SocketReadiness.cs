@@ -1,0 +1,68 @@
+namespace Vaurien.Host.Proxy;
+
+/// <summary>One socket's registration with an <see cref="EpollEngine"/>: a waiter for readable and one for writable.</summary>
+internal sealed class SocketReadiness : IDisposable
+{
+    private readonly EpollEngine _engine;
+    private int _disposed;
+    private bool _hungUp;
+
+    public SocketReadiness(EpollEngine engine, int fd, int slot, uint generation)
+    {
+        _engine = engine;
+        Fd = fd;
+        Slot = slot;
+        Generation = generation;
+    }
+
+    public EpollEngine Engine => _engine;
+
+    public int Fd { get; }
+
+    public int Slot { get; }
+
+    public uint Generation { get; }
+
+    /// <summary>Data, a FIN, or an error to read.</summary>
+    public ReadinessWaiter Readable { get; } = new();
+
+    /// <summary>Room in the send buffer, or an error.</summary>
+    public ReadinessWaiter Writable { get; } = new();
+
+    /// <summary>
+    /// True once the peer's FIN, a hang-up or an error was seen: from then on a read never waits, since no further edge
+    /// would come. Edge-triggered events coalesce, so the FIN may come in the same event as the last data, and a read
+    /// that took that data does not see it.
+    /// </summary>
+    public bool HungUp => Volatile.Read(ref _hungUp);
+
+    /// <summary>Called on the engine's thread: an error or hang-up wakes both sides, whose next call reports it.</summary>
+    public void OnEvents(uint events)
+    {
+        if ((events & (Epoll.ReadHangUp | Epoll.Error | Epoll.HangUp)) != 0)
+        {
+            Volatile.Write(ref _hungUp, true);
+        }
+
+        if ((events & (Epoll.In | Epoll.ReadHangUp | Epoll.Error | Epoll.HangUp)) != 0)
+        {
+            Readable.Signal();
+        }
+
+        if ((events & (Epoll.Out | Epoll.Error | Epoll.HangUp)) != 0)
+        {
+            Writable.Signal();
+        }
+    }
+
+    /// <summary>Unregisters, then fails the waits under way as a closed socket's operations fail.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _engine.Unregister(this);
+            Readable.Close();
+            Writable.Close();
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Sockets;
+using Vaurien.Testing.Network;
+using Xunit;
+
+namespace Vaurien.Host.Proxy.Tests;
+
+/// <summary>
+/// The proxy's own socket engine (Linux x86-64, which is what the proxy and its CI run on); tested whether or not the
+/// proxies of this run use it (scripts/test.sh runs the transport tests once more on .NET's engine).
+/// </summary>
+public sealed class EpollEngineTests
+{
+    [Fact]
+    public void IsEnabled_OnLinuxX64_UnlessTheVariableSaysDotnet()
+    {
+        var dotnet = Environment.GetEnvironmentVariable(EpollEngine.EngineVariable) == "dotnet";
+
+        Assert.True(Epoll.IsSupported);
+        Assert.Equal(!dotnet, EpollEngine.IsEnabled);
+        Assert.NotNull(EpollEngine.Pick());
+    }
+
+    [Fact]
+    public async Task Register_DataArrives_ReadableWakes_AndANonBlockingReadGetsIt()
+    {
+        var (local, peer) = await PairAsync();
+        using var _ = local;
+        using var __ = peer;
+        using var readiness = EpollEngine.Pick()!.Register(local);
+
+        // Nothing there yet: a wait would wait (a stale registration event may end the first one early).
+        var buffer = new byte[16];
+        Assert.Equal(SocketError.WouldBlock, Receive(local, buffer).Status);
+        var wait = readiness.Readable.WaitAsync().AsTask();
+        await peer.SendAsync("ping"u8.ToArray());
+        await wait.WaitAsync(TestTimeouts.Network);
+        await WaitFor.ConditionAsync(() => Receive(local, buffer) is { Status: SocketError.Success, Count: 4 }, "the read after the event got nothing", TestTimeouts.Network);
+        Assert.False(readiness.HungUp);
+    }
+
+    [Fact]
+    public async Task Register_DataThenFinAlreadyThere_HungUpIsSet_SoTheReadAfterTheDataDoesNotWaitForAnotherEvent()
+    {
+        var (local, peer) = await PairAsync();
+        using var _ = local;
+        using var __ = peer;
+        await peer.SendAsync("last"u8.ToArray());
+        peer.Shutdown(SocketShutdown.Send);
+        await WaitFor.ConditionAsync(() => local.Available == 4, "the data never arrived", TestTimeouts.Network);
+
+        using var readiness = EpollEngine.Pick()!.Register(local);
+
+        await readiness.Readable.WaitAsync().AsTask().WaitAsync(TestTimeouts.Network);
+        await WaitFor.ConditionAsync(() => readiness.HungUp, "the FIN was not seen", TestTimeouts.Network);
+        var buffer = new byte[16];
+        Assert.Equal((SocketError.Success, 4), Receive(local, buffer));
+        Assert.Equal((SocketError.Success, 0), Receive(local, buffer));
+    }
+
+    [Fact]
+    public async Task Dispose_FailsTheWaitsUnderWay_AsAClosedSocketsOperations()
+    {
+        var (local, peer) = await PairAsync();
+        using var _ = local;
+        using var __ = peer;
+        var readiness = EpollEngine.Pick()!.Register(local);
+        Assert.Equal(SocketError.WouldBlock, Receive(local, new byte[1]).Status);
+        var read = readiness.Readable.WaitAsync().AsTask();
+
+        readiness.Dispose();
+
+        var error = await Assert.ThrowsAsync<SocketException>(() => read.WaitAsync(TestTimeouts.Network));
+        Assert.Equal(TransportEnd.Aborted, SocketErrors.Classify(error));
+    }
+
+    [Fact]
+    public async Task ConnectAsync_ToAListener_ConnectsWithTheRemoteEndPointKnown()
+    {
+        using var listener = Listen();
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var endPoint = (IPEndPoint)listener.LocalEndPoint!;
+
+        await EpollEngine.ConnectAsync(socket, endPoint, CancellationToken.None).WaitAsync(TestTimeouts.Network);
+
+        Assert.True(socket.Connected);
+        Assert.Equal(endPoint, socket.RemoteEndPoint);
+        using var accepted = await listener.AcceptAsync().WaitAsync(TestTimeouts.Network);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_NothingListening_FailsWithConnectionRefused()
+    {
+        IPEndPoint closed;
+        using (var listener = Listen())
+        {
+            closed = (IPEndPoint)listener.LocalEndPoint!;
+        }
+
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+
+        var error = await Assert.ThrowsAsync<SocketException>(() => EpollEngine.ConnectAsync(socket, closed, CancellationToken.None).WaitAsync(TestTimeouts.Network));
+        Assert.Equal(SocketError.ConnectionRefused, error.SocketErrorCode);
+    }
+
+    private static Socket Listen()
+    {
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        return listener;
+    }
+
+    private static async Task<(Socket Local, Socket Peer)> PairAsync()
+    {
+        using var listener = Listen();
+        var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await peer.ConnectAsync(listener.LocalEndPoint!).WaitAsync(TestTimeouts.Network);
+        var local = await listener.AcceptAsync().WaitAsync(TestTimeouts.Network);
+        local.Blocking = false;
+        return (local, peer);
+    }
+
+    private static (SocketError Status, int Count) Receive(Socket socket, byte[] buffer)
+    {
+        var count = socket.Receive(buffer, 0, buffer.Length, SocketFlags.None, out var status);
+        return (status, count);
+    }
+}
