@@ -28,6 +28,9 @@ internal sealed class EpollEngine
         && !string.Equals(Environment.GetEnvironmentVariable(EngineVariable), "dotnet", StringComparison.OrdinalIgnoreCase);
     private static int s_next;
 
+    [ThreadStatic]
+    private static bool t_onEngineThread;
+
     private readonly int _epoll;
     private readonly Lock _lock = new();
     private readonly Stack<int> _free = new();
@@ -42,6 +45,9 @@ internal sealed class EpollEngine
 
     /// <summary>True when proxies serve their connections' sockets here (the platform has epoll, and the variable does not say otherwise).</summary>
     public static bool IsEnabled => Enabled;
+
+    /// <summary>True on an engine's own thread: a thread that serves connections for the life of the process.</summary>
+    public static bool OnEngineThread => t_onEngineThread;
 
     /// <summary>An engine (round robin; the threads start with the first call), or null where epoll is not supported.</summary>
     public static EpollEngine? Pick()
@@ -179,6 +185,7 @@ internal sealed class EpollEngine
 
     private void Run()
     {
+        t_onEngineThread = true;
         var events = new Epoll.Event[MaxEvents];
         while (true)
         {

@@ -13,6 +13,13 @@ internal sealed class PooledSegment : ReadOnlySequenceSegment<byte>
 {
     private static readonly ConcurrentQueue<PooledSegment> Idle = new();
 
+    // Two spare nodes per socket engine thread, ahead of the shared queue (as the memory pool keeps buffers).
+    [ThreadStatic]
+    private static PooledSegment? t_spare;
+
+    [ThreadStatic]
+    private static PooledSegment? t_secondSpare;
+
     private IMemoryOwner<byte>? _owner;
 
     /// <summary>Bytes written into the buffer (the writer's; an input's reader goes by <c>Memory</c>).</summary>
@@ -28,7 +35,18 @@ internal sealed class PooledSegment : ReadOnlySequenceSegment<byte>
 
     public static PooledSegment Rent(IMemoryOwner<byte> owner)
     {
-        if (!Idle.TryDequeue(out var segment))
+        PooledSegment? segment;
+        if (t_spare is not null)
+        {
+            segment = t_spare;
+            t_spare = null;
+        }
+        else if (t_secondSpare is not null)
+        {
+            segment = t_secondSpare;
+            t_secondSpare = null;
+        }
+        else if (!Idle.TryDequeue(out segment))
         {
             segment = new PooledSegment();
         }
@@ -49,7 +67,23 @@ internal sealed class PooledSegment : ReadOnlySequenceSegment<byte>
             head.Memory = default;
             head.RunningIndex = 0;
             head.Next = null;
-            Idle.Enqueue(head);
+            if (!EpollEngine.OnEngineThread)
+            {
+                Idle.Enqueue(head);
+            }
+            else if (t_spare is null)
+            {
+                t_spare = head;
+            }
+            else if (t_secondSpare is null)
+            {
+                t_secondSpare = head;
+            }
+            else
+            {
+                Idle.Enqueue(head);
+            }
+
             head = next;
         }
     }

@@ -15,6 +15,13 @@ namespace Vaurien.Host.Proxy;
 /// per-core caches missed now and then, and each miss allocated a new buffer, on the large object heap beyond 85 KB.
 /// Here a buffer given back is found by the next rent of its size on any thread. Idle buffers are bounded per size (by
 /// bytes): after a burst the pool keeps at most that many, the rest go to the garbage collector.
+/// <para>
+/// Each socket engine thread (<see cref="EpollEngine"/>) keeps two idle buffers of each size for the last pool it used,
+/// ahead of the shared queues, which both cores write: a relayed read holds two buffers at once (the input's and the
+/// output's copy), so a request/response relay takes and gives back on its own thread. Only engine threads keep spares:
+/// they serve connections for the life of the process, where a thread-pool thread that stops running proxy work would
+/// keep its spares for good.
+/// </para>
 /// </remarks>
 internal sealed class ProxyMemoryPool : MemoryPool<byte>
 {
@@ -30,6 +37,15 @@ internal sealed class ProxyMemoryPool : MemoryPool<byte>
 
     // The size index of a buffer larger than any size kept.
     private const int Unpooled = -1;
+
+    // Spares per size, two each; only on socket engine threads, and only for one pool at a time.
+    private const int SparesPerSize = 2;
+
+    [ThreadStatic]
+    private static ProxyMemoryPool? t_sparesPool;
+
+    [ThreadStatic]
+    private static Owner?[]? t_spares;
 
     private readonly SizeClass[] _sizes;
     private long _rentedBytes;
@@ -66,14 +82,71 @@ internal sealed class ProxyMemoryPool : MemoryPool<byte>
     {
     }
 
-    private Owner Take(int sizeIndex) => _sizes[sizeIndex].Take() ?? new Owner(this, sizeIndex, _sizes[sizeIndex].Size);
+    private Owner Take(int sizeIndex)
+    {
+        if (t_sparesPool == this)
+        {
+            var spares = t_spares!;
+            for (var i = sizeIndex * SparesPerSize; i < (sizeIndex + 1) * SparesPerSize; i++)
+            {
+                if (spares[i] is { } spare)
+                {
+                    spares[i] = null;
+                    spare.Revive();
+                    return spare;
+                }
+            }
+        }
+
+        return _sizes[sizeIndex].Take() ?? new Owner(this, sizeIndex, _sizes[sizeIndex].Size);
+    }
 
     private void Return(Owner owner)
     {
         Interlocked.Add(ref _rentedBytes, -owner.Size);
-        if (owner.SizeIndex != Unpooled)
+        if (owner.SizeIndex != Unpooled && !(EpollEngine.OnEngineThread && TryKeepSpare(owner)))
         {
             _sizes[owner.SizeIndex].Give(owner);
+        }
+    }
+
+    // On an engine thread: keeps the buffer as one of this thread's spares if there is room.
+    private bool TryKeepSpare(Owner owner)
+    {
+        if (t_sparesPool != this)
+        {
+            // The thread's spares were another proxy's: they go back to that pool's queues first.
+            if (t_sparesPool is { } previous)
+            {
+                previous.GiveBack(t_spares!);
+            }
+
+            t_spares ??= new Owner?[_sizes.Length * SparesPerSize];
+            t_sparesPool = this;
+        }
+
+        var spares = t_spares!;
+        for (var i = owner.SizeIndex * SparesPerSize; i < (owner.SizeIndex + 1) * SparesPerSize; i++)
+        {
+            if (spares[i] is null)
+            {
+                spares[i] = owner;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void GiveBack(Owner?[] spares)
+    {
+        for (var i = 0; i < spares.Length; i++)
+        {
+            if (spares[i] is { } spare)
+            {
+                spares[i] = null;
+                _sizes[spare.SizeIndex].Give(spare);
+            }
         }
     }
 
