@@ -21,6 +21,16 @@ internal static partial class Epoll
     // errno EINTR: a signal ended the wait early.
     public const int Interrupted = 4;
 
+    // errno EINPROGRESS: a non-blocking connect is under way.
+    public const int InProgress = 115;
+
+    // SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC.
+    public const int StreamNonBlocking = 1 | 0x800 | 0x80000;
+
+    // SOL_SOCKET, SO_ERROR.
+    public const int SocketLevel = 1;
+    public const int SocketError = 4;
+
     /// <summary>Whether this process can use the engine: Linux on x86-64, where <see cref="Event"/>'s packed layout is the kernel's.</summary>
     public static bool IsSupported => OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64;
 
@@ -32,6 +42,30 @@ internal static partial class Epoll
 
     [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
     public static partial int Wait(int epoll, [Out] Event[] events, int maxEvents, int timeout);
+
+    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
+    public static partial int OpenSocket(int domain, int type, int protocol);
+
+    [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
+    public static partial int Connect(int fd, ReadOnlySpan<byte> address, int length);
+
+    [LibraryImport("libc", EntryPoint = "getsockopt", SetLastError = true)]
+    public static partial int GetSocketOption(int fd, int level, int name, out int value, ref int length);
+
+    /// <summary>The failure a Linux errno means, as .NET reports it.</summary>
+    public static System.Net.Sockets.SocketException Failure(int errno) => new((int)(errno switch
+    {
+        111 => System.Net.Sockets.SocketError.ConnectionRefused,
+        110 => System.Net.Sockets.SocketError.TimedOut,
+        113 => System.Net.Sockets.SocketError.HostUnreachable,
+        101 => System.Net.Sockets.SocketError.NetworkUnreachable,
+        99 => System.Net.Sockets.SocketError.AddressNotAvailable,
+        104 => System.Net.Sockets.SocketError.ConnectionReset,
+        24 or 23 => System.Net.Sockets.SocketError.TooManyOpenSockets,
+        13 => System.Net.Sockets.SocketError.AccessDenied,
+        9 => System.Net.Sockets.SocketError.OperationAborted,
+        _ => System.Net.Sockets.SocketError.SocketError,
+    }));
 
     /// <summary>struct epoll_event, packed on x86-64.</summary>
     [StructLayout(LayoutKind.Sequential, Pack = 4)]

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -58,59 +59,60 @@ internal sealed class EpollEngine
 
     /// <summary>
     /// Connects without .NET's engine: a socket that .NET connected asynchronously stays registered with .NET's epoll
-    /// for its whole life, and that engine's thread would wake for every event of the socket as well.
+    /// for its whole life, and that engine's thread would wake for every event of the socket as well. The socket is
+    /// made here (non-blocking from the start) and handed to .NET once connected: .NET's own non-blocking connect says
+    /// "in progress" with an exception, one per backend connection.
     /// </summary>
-    public static async Task ConnectAsync(Socket socket, EndPoint endPoint, CancellationToken cancellation)
+    public static async Task<Socket> ConnectAsync(IPEndPoint endPoint, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
-        socket.Blocking = false;
-        try
+        var address = endPoint.Serialize();
+        var native = address.Buffer[..address.Size];
+
+        // The serialized address is the native sockaddr: its family field is the system's own (AF_INET6 is 10 here).
+        var fd = Epoll.OpenSocket(BinaryPrimitives.ReadUInt16LittleEndian(native.Span), Epoll.StreamNonBlocking, 0);
+        if (fd < 0)
         {
-            socket.Connect(endPoint);
-            return;
-        }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
-        {
-            // Under way: done once the socket is writable.
+            throw Epoll.Failure(Marshal.GetLastPInvokeError());
         }
 
-        var readiness = Pick()!.Register(socket);
+        var handle = new SafeSocketHandle(fd, ownsHandle: true);
         try
         {
-            using (cancellation.UnsafeRegister(static state => ((SocketReadiness)state!).Dispose(), readiness))
+            if (Epoll.Connect(fd, native.Span, native.Length) != 0)
             {
-                try
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno != Epoll.InProgress)
                 {
-                    await readiness.Writable.WaitAsync();
+                    throw Epoll.Failure(errno);
                 }
-                catch (SocketException) when (cancellation.IsCancellationRequested)
+
+                await WaitWritableAsync(fd, cancellation);
+                var length = sizeof(int);
+                if (Epoll.GetSocketOption(fd, Epoll.SocketLevel, Epoll.SocketError, out var error, ref length) != 0)
                 {
-                    throw new OperationCanceledException(cancellation);
+                    error = Marshal.GetLastPInvokeError();
+                }
+
+                if (error != 0)
+                {
+                    throw Epoll.Failure(error);
                 }
             }
-        }
-        finally
-        {
-            readiness.Dispose();
-        }
 
-        var error = (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
-        if (error != 0)
-        {
-            throw new SocketException(error);
+            // .NET reads the peer's address and the connected state from the handle.
+            return new Socket(handle);
         }
-
-        // Completes .NET's view of a non-blocking connect (Connected, RemoteEndPoint).
-        if (!socket.Connected)
+        catch
         {
-            throw new SocketException((int)SocketError.NotConnected);
+            handle.Dispose();
+            throw;
         }
     }
 
-    /// <summary>Registers <paramref name="socket"/>; its events go to the returned readiness until it is disposed.</summary>
-    public SocketReadiness Register(Socket socket)
+    /// <summary>Registers the socket <paramref name="fd"/>; its events go to the returned readiness until it is disposed.</summary>
+    public SocketReadiness Register(int fd)
     {
-        var fd = (int)socket.Handle;
         int slot;
         SocketReadiness readiness;
         lock (_lock)
@@ -134,7 +136,7 @@ internal sealed class EpollEngine
         {
             var error = Marshal.GetLastPInvokeError();
             Release(slot);
-            throw new SocketException(error);
+            throw Epoll.Failure(error);
         }
 
         return readiness;
@@ -150,6 +152,29 @@ internal sealed class EpollEngine
         Release(readiness.Slot);
     }
 
+    private static async Task WaitWritableAsync(int fd, CancellationToken cancellation)
+    {
+        var readiness = Pick()!.Register(fd);
+        try
+        {
+            using (cancellation.UnsafeRegister(static state => ((SocketReadiness)state!).Dispose(), readiness))
+            {
+                try
+                {
+                    await readiness.Writable.WaitAsync();
+                }
+                catch (SocketException) when (cancellation.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(cancellation);
+                }
+            }
+        }
+        finally
+        {
+            readiness.Dispose();
+        }
+    }
+
     private static EpollEngine[]? Start()
     {
         if (!Epoll.IsSupported)
@@ -163,7 +188,7 @@ internal sealed class EpollEngine
             var epoll = Epoll.Create(Epoll.CloseOnExec);
             if (epoll < 0)
             {
-                throw new SocketException(Marshal.GetLastPInvokeError());
+                throw Epoll.Failure(Marshal.GetLastPInvokeError());
             }
 
             var engine = new EpollEngine(epoll);

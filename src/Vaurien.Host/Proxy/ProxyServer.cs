@@ -289,29 +289,27 @@ internal sealed class ProxyServer : IAsyncDisposable
             reason = "unknown host";
             foreach (var address in addresses)
             {
-                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                Socket? socket = null;
                 try
                 {
                     var endPoint = new IPEndPoint(address, target.Port);
                     if (EpollEngine.IsEnabled)
                     {
-                        await EpollEngine.ConnectAsync(socket, endPoint, linked.Token);
-                    }
-                    else
-                    {
-                        await socket.ConnectAsync(endPoint, linked.Token);
+                        return await EpollEngine.ConnectAsync(endPoint, linked.Token);
                     }
 
+                    socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                    await socket.ConnectAsync(endPoint, linked.Token);
                     return socket;
                 }
                 catch (SocketException e)
                 {
-                    socket.Dispose();
+                    socket?.Dispose();
                     reason = Describe(e);
                 }
                 catch
                 {
-                    socket.Dispose();
+                    socket?.Dispose();
                     throw;
                 }
             }

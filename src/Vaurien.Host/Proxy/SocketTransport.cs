@@ -103,7 +103,7 @@ internal sealed class SocketTransport : IDuplexPipe
         {
             try
             {
-                var readiness = _engine.Register(_socket);
+                var readiness = _engine.Register((int)_socket.Handle);
                 Volatile.Write(ref _readiness, readiness);
 
                 // Stopped before it started (reuse_socket: the client already left): the first wait ends at once.

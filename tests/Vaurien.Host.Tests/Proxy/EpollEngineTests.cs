@@ -27,7 +27,7 @@ public sealed class EpollEngineTests
         var (local, peer) = await PairAsync();
         using var _ = local;
         using var __ = peer;
-        using var readiness = EpollEngine.Pick()!.Register(local);
+        using var readiness = EpollEngine.Pick()!.Register((int)local.Handle);
 
         // Nothing there yet: a wait would wait (a stale registration event may end the first one early).
         var buffer = new byte[16];
@@ -49,7 +49,7 @@ public sealed class EpollEngineTests
         peer.Shutdown(SocketShutdown.Send);
         await WaitFor.ConditionAsync(() => local.Available == 4, "the data never arrived", TestTimeouts.Network);
 
-        using var readiness = EpollEngine.Pick()!.Register(local);
+        using var readiness = EpollEngine.Pick()!.Register((int)local.Handle);
 
         await readiness.Readable.WaitAsync().AsTask().WaitAsync(TestTimeouts.Network);
         await WaitFor.ConditionAsync(() => readiness.HungUp, "the FIN was not seen", TestTimeouts.Network);
@@ -64,7 +64,7 @@ public sealed class EpollEngineTests
         var (local, peer) = await PairAsync();
         using var _ = local;
         using var __ = peer;
-        var readiness = EpollEngine.Pick()!.Register(local);
+        var readiness = EpollEngine.Pick()!.Register((int)local.Handle);
         Assert.Equal(SocketError.WouldBlock, Receive(local, new byte[1]).Status);
         var read = readiness.Readable.WaitAsync().AsTask();
 
@@ -78,12 +78,27 @@ public sealed class EpollEngineTests
     public async Task ConnectAsync_ToAListener_ConnectsWithTheRemoteEndPointKnown()
     {
         using var listener = Listen();
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         var endPoint = (IPEndPoint)listener.LocalEndPoint!;
 
-        await EpollEngine.ConnectAsync(socket, endPoint, CancellationToken.None).WaitAsync(TestTimeouts.Network);
+        using var socket = await EpollEngine.ConnectAsync(endPoint, CancellationToken.None).WaitAsync(TestTimeouts.Network);
 
         Assert.True(socket.Connected);
+        Assert.Equal(endPoint, socket.RemoteEndPoint);
+        using var accepted = await listener.AcceptAsync().WaitAsync(TestTimeouts.Network);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_ToAnIPv6Listener_ConnectsToo()
+    {
+        // The socket is made from the native address's family (AF_INET6 is 10 on Linux, not .NET's 23).
+        using var listener = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+        listener.Listen();
+        var endPoint = (IPEndPoint)listener.LocalEndPoint!;
+
+        using var socket = await EpollEngine.ConnectAsync(endPoint, CancellationToken.None).WaitAsync(TestTimeouts.Network);
+
+        Assert.Equal(AddressFamily.InterNetworkV6, socket.AddressFamily);
         Assert.Equal(endPoint, socket.RemoteEndPoint);
         using var accepted = await listener.AcceptAsync().WaitAsync(TestTimeouts.Network);
     }
@@ -97,9 +112,7 @@ public sealed class EpollEngineTests
             closed = (IPEndPoint)listener.LocalEndPoint!;
         }
 
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-
-        var error = await Assert.ThrowsAsync<SocketException>(() => EpollEngine.ConnectAsync(socket, closed, CancellationToken.None).WaitAsync(TestTimeouts.Network));
+        var error = await Assert.ThrowsAsync<SocketException>(() => EpollEngine.ConnectAsync(closed, CancellationToken.None).WaitAsync(TestTimeouts.Network));
         Assert.Equal(SocketError.ConnectionRefused, error.SocketErrorCode);
     }
 
