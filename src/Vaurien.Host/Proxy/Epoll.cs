@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace Vaurien.Host.Proxy;
@@ -29,7 +30,7 @@ internal static partial class Epoll
 
     // SOL_SOCKET, SO_ERROR.
     public const int SocketLevel = 1;
-    public const int SocketError = 4;
+    public const int ErrorOption = 4;
 
     /// <summary>Whether this process can use the engine: Linux on x86-64, where <see cref="Event"/>'s packed layout is the kernel's.</summary>
     public static bool IsSupported => OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64;
@@ -53,18 +54,18 @@ internal static partial class Epoll
     public static partial int GetSocketOption(int fd, int level, int name, out int value, ref int length);
 
     /// <summary>The failure a Linux errno means, as .NET reports it.</summary>
-    public static System.Net.Sockets.SocketException Failure(int errno) => new((int)(errno switch
+    public static SocketException Failure(int errno) => new((int)(errno switch
     {
-        111 => System.Net.Sockets.SocketError.ConnectionRefused,
-        110 => System.Net.Sockets.SocketError.TimedOut,
-        113 => System.Net.Sockets.SocketError.HostUnreachable,
-        101 => System.Net.Sockets.SocketError.NetworkUnreachable,
-        99 => System.Net.Sockets.SocketError.AddressNotAvailable,
-        104 => System.Net.Sockets.SocketError.ConnectionReset,
-        24 or 23 => System.Net.Sockets.SocketError.TooManyOpenSockets,
-        13 => System.Net.Sockets.SocketError.AccessDenied,
-        9 => System.Net.Sockets.SocketError.OperationAborted,
-        _ => System.Net.Sockets.SocketError.SocketError,
+        111 => SocketError.ConnectionRefused,
+        110 => SocketError.TimedOut,
+        113 => SocketError.HostUnreachable,
+        101 => SocketError.NetworkUnreachable,
+        99 => SocketError.AddressNotAvailable,
+        104 => SocketError.ConnectionReset,
+        24 or 23 => SocketError.TooManyOpenSockets,
+        13 => SocketError.AccessDenied,
+        9 => SocketError.OperationAborted,
+        _ => SocketError.SocketError,
     }));
 
     /// <summary>struct epoll_event, packed on x86-64.</summary>

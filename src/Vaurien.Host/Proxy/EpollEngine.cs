@@ -89,7 +89,7 @@ internal sealed class EpollEngine
 
                 await WaitWritableAsync(fd, cancellation);
                 var length = sizeof(int);
-                if (Epoll.GetSocketOption(fd, Epoll.SocketLevel, Epoll.SocketError, out var error, ref length) != 0)
+                if (Epoll.GetSocketOption(fd, Epoll.SocketLevel, Epoll.ErrorOption, out var error, ref length) != 0)
                 {
                     error = Marshal.GetLastPInvokeError();
                 }
