@@ -25,8 +25,6 @@ internal sealed class EpollEngine
     private const int MaxEvents = 256;
 
     private static readonly Lazy<EpollEngine[]?> Engines = new(Start);
-    private static readonly bool Enabled = Epoll.IsSupported
-        && !string.Equals(Environment.GetEnvironmentVariable(EngineVariable), "dotnet", StringComparison.OrdinalIgnoreCase);
     private static int s_next;
 
     [ThreadStatic]
@@ -45,7 +43,8 @@ internal sealed class EpollEngine
     }
 
     /// <summary>True when proxies serve their connections' sockets here (the platform has epoll, and the variable does not say otherwise).</summary>
-    public static bool IsEnabled => Enabled;
+    public static bool IsEnabled { get; } = Epoll.IsSupported
+        && !string.Equals(Environment.GetEnvironmentVariable(EngineVariable), "dotnet", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True on an engine's own thread: a thread that serves connections for the life of the process.</summary>
     public static bool OnEngineThread => t_onEngineThread;

@@ -461,46 +461,22 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         }
     }
 
-    // On the proxy's own engine: wait for room, send what fits without blocking, again until all is sent. It only waits
-    // after the socket said would-block (as TrySendNow just did): an event comes only once room frees up after that.
+    // On the proxy's own engine: wait for room, then send what fits without blocking, as TrySendNow did until it said
+    // would-block; an event comes only once room frees up after that.
     private async ValueTask SendWhenWritableAsync(SocketReadiness readiness)
     {
         try
         {
-            var full = true;
-            for (var segment = _sendHead; segment is not null && !_transport.IsDropping; segment = segment.NextSegment)
+            do
             {
-                var remaining = segment.WrittenMemory[_sendOffset..];
-                _sendOffset = 0;
-                while (!remaining.IsEmpty && !_transport.IsDropping)
-                {
-                    if (full)
-                    {
-                        await readiness.Writable.WaitAsync();
-                    }
-
-                    var sent = _transport.Socket.Send(remaining.Span, SocketFlags.None, out var status);
-                    full = status == SocketError.WouldBlock;
-                    if (full)
-                    {
-                        continue;
-                    }
-
-                    if (status != SocketError.Success)
-                    {
-                        throw new SocketException((int)status);
-                    }
-
-                    remaining = remaining[sent..];
-                }
+                await readiness.Writable.WaitAsync();
             }
+            while (!TrySendNow());
         }
         catch (Exception e)
         {
+            // Closed under the wait: the send fails as a closed socket's would.
             _error = e;
-        }
-        finally
-        {
             EndSend();
         }
     }

@@ -15,8 +15,6 @@ internal sealed class SocketReadiness : IDisposable
         Generation = generation;
     }
 
-    public EpollEngine Engine => _engine;
-
     public int Fd { get; }
 
     public int Slot { get; }
