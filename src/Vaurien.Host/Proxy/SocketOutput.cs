@@ -381,7 +381,6 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     // send is over (all sent, dropped, or failed); false when the socket is full and SendAsync must go on from there.
     private bool TrySendNow()
     {
-        var socket = _transport.Socket;
         while (_sendHead is { } segment && !_transport.IsDropping)
         {
             if (_sendOffset < segment.Written)
@@ -390,7 +389,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
                 SocketError status;
                 try
                 {
-                    sent = socket.Send(segment.WrittenMemory.Span[_sendOffset..], SocketFlags.None, out status);
+                    sent = _transport.SendNow(segment.WrittenMemory.Span[_sendOffset..], out status);
                 }
                 catch (Exception e) when (e is ObjectDisposedException or SocketException)
                 {

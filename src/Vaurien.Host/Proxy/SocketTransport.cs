@@ -50,7 +50,15 @@ internal sealed class SocketTransport : IDuplexPipe
 
         // Reads and sends that go at once are plain system calls (see ReceiveLoopAsync, SocketOutput); waits stay
         // asynchronous.
-        _socket.Blocking = false;
+        if (engine is not null)
+        {
+            Epoll.SetNonBlocking(socket.SafeHandle);
+        }
+        else
+        {
+            _socket.Blocking = false;
+        }
+
         Side = side;
         _connection = connection;
         _bufferSize = bufferSize;
@@ -294,7 +302,7 @@ internal sealed class SocketTransport : IDuplexPipe
 
         asked = memory.Length;
 
-        var received = _socket.Receive(memory.Span, SocketFlags.None, out status);
+        var received = ReceiveNow(memory.Span, out status);
         if (status == SocketError.Success && received > 0)
         {
             _input.Advance(received);
@@ -302,6 +310,11 @@ internal sealed class SocketTransport : IDuplexPipe
 
         return received;
     }
+
+    // On the proxy's engine the call itself, without .NET's layers around it (bench/RESULTS.md has what that bought).
+    private int ReceiveNow(Span<byte> buffer, out SocketError status) => _readiness is not null
+        ? Epoll.Receive(_socket.SafeHandle, buffer, out status)
+        : _socket.Receive(buffer, SocketFlags.None, out status);
 
     private async ValueTask<int> DropAsync()
     {
@@ -315,7 +328,7 @@ internal sealed class SocketTransport : IDuplexPipe
 
             while (true)
             {
-                var received = _socket.Receive(scratch, 0, _bufferSize, SocketFlags.None, out var status);
+                var received = ReceiveNow(scratch.AsSpan(0, _bufferSize), out var status);
                 if (status == SocketError.Success)
                 {
                     return received;
@@ -334,6 +347,11 @@ internal sealed class SocketTransport : IDuplexPipe
             ArrayPool<byte>.Shared.Return(scratch);
         }
     }
+
+    /// <summary>One send that does not wait: what the socket took, or <see cref="SocketError.WouldBlock"/>.</summary>
+    internal int SendNow(ReadOnlySpan<byte> data, out SocketError status) => _readiness is not null
+        ? Epoll.Send(_socket.SafeHandle, data, out status)
+        : _socket.Send(data, SocketFlags.None, out status);
 
     /// <summary>The output sent something: the connection is not idle.</summary>
     internal void OnSent() => _connection.Touch();
