@@ -25,8 +25,9 @@ internal static partial class Epoll
     // errno EINPROGRESS: a non-blocking connect is under way.
     public const int InProgress = 115;
 
-    // SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC.
-    public const int StreamNonBlocking = 1 | 0x800 | 0x80000;
+    // SOCK_NONBLOCK | SOCK_CLOEXEC, and with SOCK_STREAM.
+    public const int NonBlockingCloseOnExec = 0x800 | 0x80000;
+    public const int StreamNonBlocking = 1 | NonBlockingCloseOnExec;
 
     // SOL_SOCKET, SO_ERROR.
     public const int SocketLevel = 1;
@@ -60,6 +61,9 @@ internal static partial class Epoll
 
     [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
     public static partial int Connect(int fd, ReadOnlySpan<byte> address, int length);
+
+    [LibraryImport("libc", EntryPoint = "accept4", SetLastError = true)]
+    private static partial int Accept(SafeSocketHandle listener, nint address, nint length, int flags);
 
     [LibraryImport("libc", EntryPoint = "getsockopt", SetLastError = true)]
     public static partial int GetSocketOption(int fd, int level, int name, out int value, ref int length);
@@ -101,6 +105,20 @@ internal static partial class Epoll
         while (IsInterrupted(sent));
 
         return Outcome(sent, out status);
+    }
+
+    /// <summary>One accept4(2) on a non-blocking listener: a non-blocking, close-on-exec socket's descriptor, or -1 (<see cref="SocketError.WouldBlock"/> when none is pending).</summary>
+    public static int Accept(SafeSocketHandle listener, out SocketError status)
+    {
+        int fd;
+        do
+        {
+            fd = Accept(listener, 0, 0, NonBlockingCloseOnExec);
+        }
+        while (IsInterrupted(fd));
+
+        Outcome(fd, out status);
+        return fd;
     }
 
     /// <summary>

@@ -28,11 +28,14 @@ internal sealed class EpollEngine
     private static int s_next;
 
     [ThreadStatic]
-    private static bool t_onEngineThread;
+    private static EpollEngine? t_current;
 
     private readonly int _epoll;
     private readonly Lock _lock = new();
     private readonly Stack<int> _free = new();
+
+    // Work the engine's own thread deferred (TryDefer): only that thread adds and takes, so no lock.
+    private readonly Queue<(Action<object?> Work, object? State)> _deferred = new();
     private SocketReadiness?[] _slots = new SocketReadiness?[64];
     private int _used;
     private uint _generation;
@@ -47,7 +50,7 @@ internal sealed class EpollEngine
         && !string.Equals(Environment.GetEnvironmentVariable(EngineVariable), "dotnet", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True on an engine's own thread: a thread that serves connections for the life of the process.</summary>
-    public static bool OnEngineThread => t_onEngineThread;
+    public static bool OnEngineThread => t_current is not null;
 
     /// <summary>An engine (round robin; the threads start with the first call), or null where epoll is not supported.</summary>
     public static EpollEngine? Pick()
@@ -100,6 +103,43 @@ internal sealed class EpollEngine
             }
 
             // .NET reads the peer's address and the connected state from the handle.
+            return new Socket(handle);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// On an engine's thread, runs <paramref name="work"/> on that thread once the events in hand are handled, after
+    /// the caller's own code has returned; elsewhere does nothing and returns false. Deferring here rather than to the
+    /// thread pool wakes no other thread.
+    /// </summary>
+    public static bool TryDefer(Action<object?> work, object? state)
+    {
+        var engine = t_current;
+        engine?._deferred.Enqueue((work, state));
+        return engine is not null;
+    }
+
+    /// <summary>
+    /// Takes a pending connection off a listener registered here, without waiting: null with
+    /// <paramref name="status"/> <see cref="SocketError.WouldBlock"/> when none is pending. Accepting here rather than
+    /// through .NET's engine saves each connection a wake-up of .NET's epoll thread and a hop to the thread pool.
+    /// </summary>
+    public static Socket? TryAccept(Socket listener, out SocketError status)
+    {
+        var fd = Epoll.Accept(listener.SafeHandle, out status);
+        if (fd < 0)
+        {
+            return null;
+        }
+
+        var handle = new SafeSocketHandle(fd, ownsHandle: true);
+        try
+        {
             return new Socket(handle);
         }
         catch
@@ -209,7 +249,7 @@ internal sealed class EpollEngine
 
     private void Run()
     {
-        t_onEngineThread = true;
+        t_current = this;
         var events = new Epoll.Event[MaxEvents];
         while (true)
         {
@@ -239,12 +279,26 @@ internal sealed class EpollEngine
                     }
                     catch (Exception e)
                     {
-                        // The continuations catch their own failures; one that did not must not stop every other
-                        // connection of this thread.
-                        Console.Error.WriteLine($"vaurien: socket engine: {e}");
+                        Report(e);
                     }
+                }
+            }
+
+            while (_deferred.TryDequeue(out var deferred))
+            {
+                try
+                {
+                    deferred.Work(deferred.State);
+                }
+                catch (Exception e)
+                {
+                    Report(e);
                 }
             }
         }
     }
+
+    // The continuations and deferred work catch their own failures; one that did not must not stop every other
+    // connection of this thread.
+    private static void Report(Exception e) => Console.Error.WriteLine($"vaurien: socket engine: {e}");
 }

@@ -27,6 +27,9 @@ internal sealed class ProxyServer : IAsyncDisposable
     private readonly IdleSweep? _idleSweep;
     private readonly SocketSenderPool _senders = new();
     private Socket? _listener;
+
+    // The listener's registration when the proxy's own engine accepts (see AcceptLoopAsync).
+    private SocketReadiness? _acceptReadiness;
     private Task _accepting = Task.CompletedTask;
     private int _disposed;
 
@@ -105,6 +108,11 @@ internal sealed class ProxyServer : IAsyncDisposable
 
             listener.Bind(new IPEndPoint(address, listen.Port));
             listener.Listen(512);
+            if (EpollEngine.IsEnabled)
+            {
+                Epoll.SetNonBlocking(listener.SafeHandle);
+                _acceptReadiness = EpollEngine.Pick()!.Register((int)listener.Handle);
+            }
         }
         catch (SocketException e)
         {
@@ -128,6 +136,9 @@ internal sealed class ProxyServer : IAsyncDisposable
         }
 
         await _stopping.CancelAsync();
+
+        // Closing the listener raises no epoll event: its wait is ended here.
+        _acceptReadiness?.Dispose();
         _listener?.Dispose();
         await _accepting;
 
@@ -186,7 +197,25 @@ internal sealed class ProxyServer : IAsyncDisposable
             Socket client;
             try
             {
-                client = await listener.AcceptAsync(_stopping.Token);
+                if (_acceptReadiness is null)
+                {
+                    client = await listener.AcceptAsync(_stopping.Token);
+                }
+                else if (EpollEngine.TryAccept(listener, out var status) is { } accepted)
+                {
+                    client = accepted;
+                }
+                else if (status == SocketError.WouldBlock)
+                {
+                    // Edge-triggered: a wait only once nothing is pending. After a failure (out of descriptors, say) the
+                    // connection stays pending and raises no new event, so the retry below accepts before it waits.
+                    await _acceptReadiness.Readable.WaitAsync();
+                    continue;
+                }
+                else
+                {
+                    throw new SocketException((int)status);
+                }
             }
             catch (Exception e) when (_stopping.IsCancellationRequested || e is ObjectDisposedException)
             {
@@ -208,8 +237,14 @@ internal sealed class ProxyServer : IAsyncDisposable
 
     private async Task RunConnectionAsync(long id, Socket client, Slot slot)
     {
-        // Off the accept loop at once: nothing of one connection may delay the next accept.
-        await Task.Yield();
+        // Off the accept loop at once: nothing of one connection may delay the next accept. Not on the proxy's own
+        // engine, where the accept loop and the connections share the engine's threads anyway: up to the connect's wait
+        // this is a few system calls, and a hop to the thread pool (and back) would cost more than that.
+        if (!EpollEngine.OnEngineThread)
+        {
+            await Task.Yield();
+        }
+
         Socket? backend = null;
         try
         {

@@ -116,6 +116,52 @@ public sealed class EpollEngineTests
         Assert.Equal(SocketError.ConnectionRefused, error.SocketErrorCode);
     }
 
+    [Fact]
+    public async Task TryAccept_NothingPending_SaysWouldBlock_ThenTakesAConnectionOnceOneIsThere()
+    {
+        using var listener = Listen();
+        Epoll.SetNonBlocking(listener.SafeHandle);
+
+        Assert.Null(EpollEngine.TryAccept(listener, out var none));
+        Assert.Equal(SocketError.WouldBlock, none);
+
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await peer.ConnectAsync(listener.LocalEndPoint!).WaitAsync(TestTimeouts.Network);
+        Socket? accepted = null;
+        await WaitFor.ConditionAsync(() => (accepted = EpollEngine.TryAccept(listener, out var status)) is not null, "the pending connection was not taken", TestTimeouts.Network);
+        using var client = accepted!;
+        Assert.Equal(peer.LocalEndPoint, client.RemoteEndPoint);
+    }
+
+    [Fact]
+    public async Task TryDefer_OnAnEngineThread_RunsTheWorkThereAfterTheCallersCode_AndElsewhereDeclines()
+    {
+        var (local, peer) = await PairAsync();
+        using var _ = local;
+        using var __ = peer;
+        using var readiness = EpollEngine.Pick()!.Register((int)local.Handle);
+        Assert.False(EpollEngine.TryDefer(static state => { }, null));
+
+        var order = new List<string>();
+        var deferredRan = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Assert.Equal(SocketError.WouldBlock, Receive(local, new byte[1]).Status);
+
+        // A wait's continuation runs on the engine's thread: the deferred work must come after it has returned.
+        var continuation = readiness.Readable.WaitAsync().AsTask().ContinueWith(
+            wait =>
+            {
+                order.Add($"continuation on engine: {EpollEngine.OnEngineThread}");
+                order.Add($"deferred: {EpollEngine.TryDefer(state => { order.Add($"ran on engine: {EpollEngine.OnEngineThread}"); deferredRan.SetResult(); }, null)}");
+                order.Add("continuation returns");
+            },
+            TaskContinuationOptions.ExecuteSynchronously);
+        await peer.SendAsync("x"u8.ToArray());
+
+        await deferredRan.Task.WaitAsync(TestTimeouts.Network);
+        await continuation.WaitAsync(TestTimeouts.Network);
+        Assert.Equal(["continuation on engine: True", "deferred: True", "continuation returns", "ran on engine: True"], order);
+    }
+
     private static Socket Listen()
     {
         var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
