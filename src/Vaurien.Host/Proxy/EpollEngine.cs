@@ -63,9 +63,11 @@ internal sealed class EpollEngine
     /// Connects without .NET's engine: a socket that .NET connected asynchronously stays registered with .NET's epoll
     /// for its whole life, and that engine's thread would wake for every event of the socket as well. The socket is
     /// made here (non-blocking from the start) and handed to .NET once connected: .NET's own non-blocking connect says
-    /// "in progress" with an exception, one per backend connection.
+    /// "in progress" with an exception, one per backend connection. The wait ends on this engine's thread, where the
+    /// connection's sockets are then best registered too: the first waits of their loops are made where their events
+    /// come, so none races an event from another thread (which hands its continuation to the thread pool).
     /// </summary>
-    public static async Task<Socket> ConnectAsync(IPEndPoint endPoint, CancellationToken cancellation)
+    public async Task<Socket> ConnectAsync(IPEndPoint endPoint, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
         var address = endPoint.Serialize();
@@ -122,6 +124,18 @@ internal sealed class EpollEngine
         var engine = t_current;
         engine?._deferred.Enqueue((work, state));
         return engine is not null;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> after the caller's code: on an engine's thread once it is back in the engine
+    /// (<see cref="TryDefer"/>), elsewhere on the thread pool.
+    /// </summary>
+    public static void Defer(Action<object?> work, object? state)
+    {
+        if (!TryDefer(work, state))
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(work, state, preferLocal: false);
+        }
     }
 
     /// <summary>
@@ -191,9 +205,9 @@ internal sealed class EpollEngine
         Release(readiness.Slot);
     }
 
-    private static async Task WaitWritableAsync(int fd, CancellationToken cancellation)
+    private async Task WaitWritableAsync(int fd, CancellationToken cancellation)
     {
-        var readiness = Pick()!.Register(fd);
+        var readiness = Register(fd);
         try
         {
             using (cancellation.UnsafeRegister(static state => ((SocketReadiness)state!).Dispose(), readiness))

@@ -31,10 +31,7 @@ internal sealed partial class ProxyConnection
 
             // Not here: the caller may be a behavior in the middle of a hook, or a timer. On the proxy's engine, once
             // the caller's code has returned to it (no other thread to wake); elsewhere on the thread pool.
-            if (!EpollEngine.TryDefer(static connection => ((ProxyConnection)connection!).Wake(), this))
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.Wake(), this, preferLocal: false);
-            }
+            EpollEngine.Defer(static connection => ((ProxyConnection)connection!).Wake(), this);
         }
         else if (kind == CloseKind.Reset && previous == CloseKind.Graceful &&
                  Interlocked.CompareExchange(ref _closeKind, (int)CloseKind.Reset, (int)CloseKind.Graceful) == (int)CloseKind.Graceful)

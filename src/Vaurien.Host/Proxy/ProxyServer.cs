@@ -256,7 +256,9 @@ internal sealed class ProxyServer : IAsyncDisposable
             var target = Definition.State.Backend;
             backend = _backendPool?.TryTake(target);
             var reused = backend is not null;
-            backend ??= await ConnectAsync(target, id);
+            // The connection's sockets are served by one engine thread: the one its backend connect also waits on.
+            var engine = EpollEngine.IsEnabled ? EpollEngine.Pick() : null;
+            backend ??= await ConnectAsync(target, engine, id);
             if (backend is null)
             {
                 client.Dispose();
@@ -264,7 +266,7 @@ internal sealed class ProxyServer : IAsyncDisposable
             }
 
             Configure(backend, keepAlive);
-            var connection = new ProxyConnection(id, Definition, client, backend, _randoms, _time, MemoryPool, _senders, EpollEngine.IsEnabled ? EpollEngine.Pick() : null, _idleSweep, _logger);
+            var connection = new ProxyConnection(id, Definition, client, backend, _randoms, _time, MemoryPool, _senders, engine, _idleSweep, _logger);
             slot.Connection = connection;
             if (_stopping.IsCancellationRequested)
             {
@@ -313,7 +315,7 @@ internal sealed class ProxyServer : IAsyncDisposable
         }
     }
 
-    private async Task<Socket?> ConnectAsync(HostPort target, long id)
+    private async Task<Socket?> ConnectAsync(HostPort target, EpollEngine? engine, long id)
     {
         using var timeout = new CancellationTokenSource(Definition.Timeout > TimeSpan.Zero ? Definition.Timeout : Timeout.InfiniteTimeSpan, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stopping.Token);
@@ -328,9 +330,9 @@ internal sealed class ProxyServer : IAsyncDisposable
                 try
                 {
                     var endPoint = new IPEndPoint(address, target.Port);
-                    if (EpollEngine.IsEnabled)
+                    if (engine is not null)
                     {
-                        return await EpollEngine.ConnectAsync(endPoint, linked.Token);
+                        return await engine.ConnectAsync(endPoint, linked.Token);
                     }
 
                     socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);

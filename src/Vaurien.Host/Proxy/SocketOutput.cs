@@ -83,7 +83,7 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         {
             using (SpinGate.Enter(ref _gate))
             {
-                return _end != TransportEnd.Running ? Task.CompletedTask : (_ended ??= new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                return _end != TransportEnd.Running ? Task.CompletedTask : (_ended ??= new()).Task;
             }
         }
     }
@@ -541,6 +541,10 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
             _transport.OnSendFailed(end, error);
         }
 
-        ended?.TrySetResult();
+        if (ended is not null)
+        {
+            // Not inline: what awaits it (the teardown) would run inside this send's stack.
+            EpollEngine.Defer(static ended => ((TaskCompletionSource)ended!).TrySetResult(), ended);
+        }
     }
 }

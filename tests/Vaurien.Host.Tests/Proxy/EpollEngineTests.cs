@@ -80,7 +80,7 @@ public sealed class EpollEngineTests
         using var listener = Listen();
         var endPoint = (IPEndPoint)listener.LocalEndPoint!;
 
-        using var socket = await EpollEngine.ConnectAsync(endPoint, CancellationToken.None).WaitAsync(TestTimeouts.Network);
+        using var socket = await EpollEngine.Pick()!.ConnectAsync(endPoint, CancellationToken.None).WaitAsync(TestTimeouts.Network);
 
         Assert.True(socket.Connected);
         Assert.Equal(endPoint, socket.RemoteEndPoint);
@@ -96,7 +96,7 @@ public sealed class EpollEngineTests
         listener.Listen();
         var endPoint = (IPEndPoint)listener.LocalEndPoint!;
 
-        using var socket = await EpollEngine.ConnectAsync(endPoint, CancellationToken.None).WaitAsync(TestTimeouts.Network);
+        using var socket = await EpollEngine.Pick()!.ConnectAsync(endPoint, CancellationToken.None).WaitAsync(TestTimeouts.Network);
 
         Assert.Equal(AddressFamily.InterNetworkV6, socket.AddressFamily);
         Assert.Equal(endPoint, socket.RemoteEndPoint);
@@ -112,7 +112,7 @@ public sealed class EpollEngineTests
             closed = (IPEndPoint)listener.LocalEndPoint!;
         }
 
-        var error = await Assert.ThrowsAsync<SocketException>(() => EpollEngine.ConnectAsync(closed, CancellationToken.None).WaitAsync(TestTimeouts.Network));
+        var error = await Assert.ThrowsAsync<SocketException>(() => EpollEngine.Pick()!.ConnectAsync(closed, CancellationToken.None).WaitAsync(TestTimeouts.Network));
         Assert.Equal(SocketError.ConnectionRefused, error.SocketErrorCode);
     }
 
@@ -160,6 +160,16 @@ public sealed class EpollEngineTests
         await deferredRan.Task.WaitAsync(TestTimeouts.Network);
         await continuation.WaitAsync(TestTimeouts.Network);
         Assert.Equal(["continuation on engine: True", "deferred: True", "continuation returns", "ran on engine: True"], order);
+    }
+
+    [Fact]
+    public async Task Defer_OffTheEngine_RunsTheWorkOnTheThreadPool()
+    {
+        var ran = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        EpollEngine.Defer(static state => ((TaskCompletionSource<bool>)state!).SetResult(Thread.CurrentThread.IsThreadPoolThread), ran);
+
+        Assert.True(await ran.Task.WaitAsync(TestTimeouts.Network));
     }
 
     private static Socket Listen()
