@@ -32,6 +32,10 @@ internal sealed class Tcp : Protocol<TcpOptions>
         // The client's output is written by the ToClient pump and by errors answered on the ToBackend pump.
         var session = new Session();
         connection.Info.Items[SessionKey] = session;
+
+        // In pass-through each pump copies its reads as they are: the host may do that itself, socket to socket.
+        connection.AllowDirectRelay(Direction.ToBackend);
+        connection.AllowDirectRelay(Direction.ToClient);
         var toBackend = PumpAsync(connection, Direction.ToBackend, connection.Client.Input, connection.Backend.Output, null, options.Buffer, null);
         return PumpAsync(connection, Direction.ToClient, connection.Backend.Input, connection.Client.Output, session, options.Buffer, toBackend);
     }

@@ -29,6 +29,18 @@ public abstract class ProtocolConnection
     public abstract bool IsPassThrough { get; }
 
     /// <summary>
+    /// Says that this protocol passes <paramref name="direction"/>'s bytes on unchanged whenever
+    /// <see cref="IsPassThrough"/> holds (tcp does). The host may then send them from socket to socket itself, without
+    /// the pipes, while the protocol's read of that direction waits with nothing to do; whatever the host does not pass
+    /// on this way (a read that finds anything still buffered or being sent, or one a behavior can act on) reaches the
+    /// protocol as usual, in order. Call it once, before relaying. The default does nothing.
+    /// </summary>
+    /// <param name="direction">The direction whose bytes the protocol would copy as they are.</param>
+    public virtual void AllowDirectRelay(Direction direction)
+    {
+    }
+
+    /// <summary>
     /// Says why the protocol is about to end the connection on its own: bytes it cannot frame, a frame beyond its
     /// limit. The host writes it as one warning line naming the proxy and the connection; then return from
     /// <see cref="IProtocol.RunAsync"/> as usual. The default does nothing.

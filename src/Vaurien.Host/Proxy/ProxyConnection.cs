@@ -81,6 +81,18 @@ internal sealed partial class ProxyConnection : ProtocolConnection, ITimedConnec
     // Read live on every read: a policy set through the API applies to connections already open.
     public override bool IsPassThrough => !IsClosing && _definition.State.Policy.IsPassThrough;
 
+    public override void AllowDirectRelay(Direction direction)
+    {
+        if (direction == Direction.ToBackend)
+        {
+            _client.RelayDirectlyTo(_backend);
+        }
+        else
+        {
+            _backend.RelayDirectlyTo(_client);
+        }
+    }
+
     /// <summary>True once the connection is closing or hangs: exchanges stop, nothing more is forwarded.</summary>
     public bool IsClosing => Volatile.Read(ref _closeKind) != (int)CloseKind.None || Volatile.Read(ref _hung) != 0;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using System.Threading.Tasks.Sources;
 
 namespace Vaurien.Host.Proxy;
@@ -164,6 +165,52 @@ internal sealed class SocketInput : PipeReader, IValueTaskSource<ReadResult>, IV
         }
 
         return wait ? new(this, version) : new(new FlushResult(canceled, completed));
+    }
+
+    /// <summary>
+    /// What the writer wrote since its last flush, when that is all there is to read and the reader waits for it;
+    /// otherwise empty. The memory stays the input's until <see cref="DropWritten"/> or the next flush.
+    /// </summary>
+    public Memory<byte> WrittenAlone()
+    {
+        using (SpinGate.Enter(ref _gate))
+        {
+            if (!_readerWaiting || _unconsumed != 0 || _readerCompleted || _writerCompleted || _uncommitted == 0 || _writeTail is not { } tail)
+            {
+                return default;
+            }
+
+            // One read goes into one segment (GetMemory gives the tail room for all it asks).
+            return MemoryMarshal.AsMemory(tail.WrittenMemory[(tail.Written - _uncommitted)..]);
+        }
+    }
+
+    /// <summary>The first <paramref name="count"/> bytes of <see cref="WrittenAlone"/> went on by other means: the reader never sees them.</summary>
+    public void DropWritten(int count)
+    {
+        PooledSegment? discard = null;
+        using (SpinGate.Enter(ref _gate))
+        {
+            var tail = _writeTail!;
+            var start = tail.Written - _uncommitted;
+            var rest = _uncommitted - count;
+            if (rest > 0)
+            {
+                var written = MemoryMarshal.AsMemory(tail.WrittenMemory).Span;
+                written.Slice(start + count, rest).CopyTo(written[start..]);
+            }
+
+            tail.Written -= count;
+            _uncommitted = rest;
+            if (rest == 0)
+            {
+                // As after a read that got nothing: an idle connection holds no buffer.
+                _writing = false;
+                discard = TakeAllIfIdleLocked();
+            }
+        }
+
+        PooledSegment.ReturnAll(discard);
     }
 
     /// <summary>The writer received nothing into the memory it asked for: an idle connection must not hold it.</summary>

@@ -88,6 +88,18 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         }
     }
 
+    /// <summary>Nothing written, queued or being sent, and still sending: a send made now goes out in order.</summary>
+    public bool IsIdle
+    {
+        get
+        {
+            using (SpinGate.Enter(ref _gate))
+            {
+                return _writeHead is null && _queueHead is null && _sendHead is null && !_sending && !_completed && !_stopping && !_ending && _end == TransportEnd.Running;
+            }
+        }
+    }
+
     public override bool CanGetUnflushedBytes => true;
 
     public override long UnflushedBytes => _unflushed;

@@ -39,6 +39,9 @@ internal sealed class SocketTransport : IDuplexPipe
     private readonly SocketOutput _output;
     private readonly EpollEngine? _engine;
     private SocketReadiness? _readiness;
+
+    // Where this socket's reads may go straight to, in pass-through (see RelayDirectlyTo).
+    private SocketTransport? _directPeer;
     private CancellationTokenSource? _idleStop;
     private volatile bool _dropping;
     private volatile bool _keepOpen;
@@ -128,6 +131,13 @@ internal sealed class SocketTransport : IDuplexPipe
 
         Receiving = ReceiveLoopAsync();
     }
+
+    /// <summary>
+    /// The protocol passes this socket's reads on to <paramref name="peer"/> unchanged in pass-through
+    /// (<see cref="Vaurien.ProtocolConnection.AllowDirectRelay"/>): on the proxy's engine, a read that finds the
+    /// protocol waiting with nothing buffered and the peer's output idle is sent on at once, socket to socket.
+    /// </summary>
+    public void RelayDirectlyTo(SocketTransport peer) => _directPeer = peer;
 
     /// <summary>Ends the receive loop where it waits for data (see <see cref="KeepOpen"/>); the socket stays open.</summary>
     public void StopReceiving()
@@ -267,6 +277,13 @@ internal sealed class SocketTransport : IDuplexPipe
                 stale = false;
                 _connection.Touch();
 
+                // Straight on, in pass-through: what the protocol would copy as it is goes out without the pipes (no
+                // hand-off, no copy, no flush). Anything it does not take goes the usual way, after what it sent.
+                if (_directPeer is { } peer && TrySendDirectly(peer))
+                {
+                    continue;
+                }
+
                 // 3. Hand it to the protocol; this waits while the protocol leaves too much unread (backpressure).
                 var flush = await _input.FlushAsync();
                 if (flush.IsCompleted || (flush.IsCanceled && !_dropping))
@@ -309,6 +326,32 @@ internal sealed class SocketTransport : IDuplexPipe
         }
 
         return received;
+    }
+
+    // Only on the engine, where both sockets' loops and the protocol run on one thread: nothing moves in between.
+    private bool TrySendDirectly(SocketTransport peer)
+    {
+        if (_readiness is null || _dropping || !_connection.IsPassThrough || !peer._output.IsIdle)
+        {
+            return false;
+        }
+
+        var written = _input.WrittenAlone();
+        if (written.IsEmpty)
+        {
+            return false;
+        }
+
+        var sent = peer.SendNow(written.Span, out var status);
+        if (status != SocketError.Success || sent == 0)
+        {
+            // Would block, or failed: the output's own send says so, in its turn.
+            return false;
+        }
+
+        _input.DropWritten(sent);
+        peer.OnSent();
+        return sent == written.Length;
     }
 
     // On the proxy's engine the call itself, without .NET's layers around it (bench/RESULTS.md has what that bought).

@@ -114,6 +114,52 @@ public sealed class SocketInputTests : IDisposable
     }
 
     [Fact]
+    public async Task WrittenAlone_OnlyWhileTheReaderWaitsWithNothingElseUnread_AndDroppingItAllHoldsNoBuffer()
+    {
+        // No reader waiting: what is written must reach it.
+        Write("early"u8);
+        Assert.True(_input.WrittenAlone().IsEmpty);
+        await _input.FlushAsync();
+        var first = await _input.ReadAsync();
+        _input.AdvanceTo(first.Buffer.End);
+
+        var read = _input.ReadAsync();
+        Write("direct"u8);
+        Assert.Equal("direct"u8.ToArray(), _input.WrittenAlone().ToArray());
+
+        _input.DropWritten(6);
+        Assert.Equal(0, _pool.RentedBytes);
+        Assert.False(read.IsCompleted);
+
+        // Something still unread: nothing may overtake it.
+        Write("next"u8);
+        await _input.FlushAsync();
+        var result = await read.AsTask().WaitAsync(TestTimeouts.Network);
+        Write("later"u8);
+        Assert.True(_input.WrittenAlone().IsEmpty);
+        Assert.Equal("next"u8.ToArray(), result.Buffer.ToArray());
+        _input.AdvanceTo(result.Buffer.End);
+        await _input.FlushAsync();
+        var last = await _input.ReadAsync();
+        Assert.Equal("later"u8.ToArray(), last.Buffer.ToArray());
+        _input.AdvanceTo(last.Buffer.End);
+    }
+
+    [Fact]
+    public async Task DropWritten_PartOfIt_TheReaderGetsTheRestOnTheNextFlush()
+    {
+        var read = _input.ReadAsync();
+        Write("sent|kept"u8);
+
+        _input.DropWritten(5);
+        await _input.FlushAsync();
+
+        var result = await read.AsTask().WaitAsync(TestTimeouts.Network);
+        Assert.Equal("kept"u8.ToArray(), result.Buffer.ToArray());
+        _input.AdvanceTo(result.Buffer.End);
+    }
+
+    [Fact]
     public async Task Flush_PastThePauseThreshold_WaitsUntilTheReaderBringsItDownToResume()
     {
         Write(new byte[Pause]);
