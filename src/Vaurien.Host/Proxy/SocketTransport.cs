@@ -342,7 +342,18 @@ internal sealed class SocketTransport : IDuplexPipe
             return false;
         }
 
-        var sent = peer.SendNow(written.Span, out var status);
+        int sent;
+        SocketError status;
+        try
+        {
+            sent = peer.SendNow(written.Span, out status);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The other socket closed under us (the connection is ending): its output reports that, not this loop.
+            return false;
+        }
+
         if (status != SocketError.Success || sent == 0)
         {
             // Would block, or failed: the output's own send says so, in its turn.
