@@ -89,13 +89,14 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     }
 
     /// <summary>Nothing written, queued or being sent, and still sending: a send made now goes out in order.</summary>
+    /// <remarks>Whatever is queued or being sent is so only while <c>_sending</c>; the end only comes after <c>_ending</c>.</remarks>
     public bool IsIdle
     {
         get
         {
             using (SpinGate.Enter(ref _gate))
             {
-                return _writeHead is null && _queueHead is null && _sendHead is null && !_sending && !_completed && !_stopping && !_ending && _end == TransportEnd.Running;
+                return _writeHead is null && !_sending && !_completed && !_stopping && !_ending;
             }
         }
     }
@@ -443,7 +444,24 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
     {
         if (_transport.Readiness is { } readiness)
         {
-            await SendWhenWritableAsync(readiness);
+            // On the proxy's own engine: wait for room, then send what fits without blocking, as TrySendNow did until
+            // it said would-block; an event comes only once room frees up after that. In this state machine (pooled),
+            // not a nested one that a send waiting on a full socket would allocate each time.
+            try
+            {
+                do
+                {
+                    await readiness.Writable.WaitAsync();
+                }
+                while (!TrySendNow());
+            }
+            catch (Exception e)
+            {
+                // Closed under the wait: the send fails as a closed socket's would.
+                _error = e;
+                EndSend();
+            }
+
             return;
         }
 
@@ -468,26 +486,6 @@ internal sealed class SocketOutput : PipeWriter, IValueTaskSource<FlushResult>
         finally
         {
             _senders.Return(sender);
-            EndSend();
-        }
-    }
-
-    // On the proxy's own engine: wait for room, then send what fits without blocking, as TrySendNow did until it said
-    // would-block; an event comes only once room frees up after that.
-    private async ValueTask SendWhenWritableAsync(SocketReadiness readiness)
-    {
-        try
-        {
-            do
-            {
-                await readiness.Writable.WaitAsync();
-            }
-            while (!TrySendNow());
-        }
-        catch (Exception e)
-        {
-            // Closed under the wait: the send fails as a closed socket's would.
-            _error = e;
             EndSend();
         }
     }
