@@ -360,8 +360,8 @@ internal sealed class SocketTransport : IDuplexPipe
             return false;
         }
 
+        // No Touch for the send: the read just before it touched the same connection (a clock read per call).
         _input.DropWritten(sent);
-        peer.OnSent();
         return sent == written.Length;
     }
 
