@@ -33,7 +33,9 @@ public abstract class ProtocolConnection
     /// <see cref="IsPassThrough"/> holds (tcp does). The host may then send them from socket to socket itself, without
     /// the pipes, while the protocol's read of that direction waits with nothing to do; whatever the host does not pass
     /// on this way (a read that finds anything still buffered or being sent, or one a behavior can act on) reaches the
-    /// protocol as usual, in order. Call it once, before relaying. The default does nothing.
+    /// protocol as usual, in order. Call it once per direction, before copying it: tcp at the start, a framed protocol
+    /// when it stops framing for good (an upgrade, STARTTLS); it holds for the rest of the connection. The default does
+    /// nothing.
     /// </summary>
     /// <param name="direction">The direction whose bytes the protocol would copy as they are.</param>
     public virtual void AllowDirectRelay(Direction direction)

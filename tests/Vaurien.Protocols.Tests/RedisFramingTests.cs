@@ -92,6 +92,37 @@ public sealed class RedisFramingTests
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Subscribe_FromThenOnBothWaysGoAsTheyAre_AndTheHostMayRelayThemDirectly(bool passThrough)
+    {
+        var subscribe = RedisTests.Command("SUBSCRIBE", "news");
+        var confirmation = "*3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n";
+        var message = "*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$5\r\nhello\r\n";
+        var connection = new InMemoryConnection(new RedisOptions(), passThrough);
+
+        var (toClient, toBackend) = await FramingFuzz.RunAsync(
+            Protocol, connection, Encoding.ASCII.GetBytes(subscribe + "PING\r\n"), Encoding.ASCII.GetBytes(confirmation + message));
+
+        Assert.Equal(subscribe + "PING\r\n", Encoding.ASCII.GetString(toBackend));
+        Assert.Equal(confirmation + message, Encoding.ASCII.GetString(toClient));
+        Assert.Equal([Direction.ToBackend, Direction.ToClient], connection.DirectRelays);
+    }
+
+    [Fact]
+    public async Task Commands_WhileFramed_AreNeverOfferedForDirectRelay()
+    {
+        var connection = new InMemoryConnection(new RedisOptions(), passThrough: true);
+
+        var (toClient, toBackend) = await FramingFuzz.RunAsync(
+            Protocol, connection, Encoding.ASCII.GetBytes(RedisTests.Command("GET", "a") + RedisTests.Command("PING")), "$1\r\nb\r\n+PONG\r\n"u8.ToArray());
+
+        Assert.Equal("$1\r\nb\r\n+PONG\r\n", Encoding.ASCII.GetString(toClient));
+        Assert.Equal(RedisTests.Command("GET", "a") + RedisTests.Command("PING"), Encoding.ASCII.GetString(toBackend));
+        Assert.Empty(connection.DirectRelays);
+    }
+
+    [Theory]
     [InlineData(false, 1)]
     [InlineData(false, 5)]
     [InlineData(false, 4093)]

@@ -107,6 +107,9 @@ internal static class Relay
     /// <summary>Relays the rest of the connection both ways as it is (after an upgrade, STARTTLS, a subscription...).</summary>
     public static Task BothWaysAsync(ProtocolConnection connection)
     {
+        // From here on both ways are copied as they are: in pass-through the host may send reads socket to socket.
+        connection.AllowDirectRelay(Direction.ToBackend);
+        connection.AllowDirectRelay(Direction.ToClient);
         var toBackend = CopyAsync(connection.Client.Input, connection.Backend.Output, connection);
         var toClient = CopyAsync(connection.Backend.Input, connection.Client.Output, connection);
         return WhenBothAsync(toBackend, toClient);

@@ -16,6 +16,7 @@ public sealed class InMemoryConnection(object options, bool passThrough) : Proto
     private readonly Pipe _clientOut = new();
     private readonly Pipe _backendIn = new();
     private readonly Pipe _backendOut = new();
+    private readonly List<Direction> _directRelays = [];
     private int _exchanges;
 
     /// <summary>What the client sends: write here.</summary>
@@ -32,6 +33,18 @@ public sealed class InMemoryConnection(object options, bool passThrough) : Proto
 
     /// <summary>Exchanges begun so far.</summary>
     public int Exchanges => Volatile.Read(ref _exchanges);
+
+    /// <summary>The directions the protocol said it passes on as they are (<see cref="AllowDirectRelay"/>), in call order.</summary>
+    public IReadOnlyList<Direction> DirectRelays
+    {
+        get
+        {
+            lock (_directRelays)
+            {
+                return [.. _directRelays];
+            }
+        }
+    }
 
     /// <summary>When above 0, every so many exchanges is answered instead of forwarded.</summary>
     public int AnswerEvery { get; init; }
@@ -53,6 +66,14 @@ public sealed class InMemoryConnection(object options, bool passThrough) : Proto
         var number = Interlocked.Increment(ref _exchanges);
         var outcome = AnswerEvery > 0 && number % AnswerEvery == 0 ? ExchangeOutcome.Answered : ExchangeOutcome.Forward;
         return ValueTask.FromResult<Exchange>(new Forwarded(outcome, data));
+    }
+
+    public override void AllowDirectRelay(Direction direction)
+    {
+        lock (_directRelays)
+        {
+            _directRelays.Add(direction);
+        }
     }
 
     private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe
