@@ -11,7 +11,9 @@ namespace Vaurien.Host.Proxy;
 /// <remarks>
 /// An event that finds no waiter is remembered (<c>Ready</c>), so none is lost between the caller's system call that
 /// found nothing and its wait. A spurious return is harmless: the caller's next non-blocking call says would-block and
-/// it waits again.
+/// it waits again. An event that finds the waiter waiting goes to the signal's handler first, if there is one
+/// (<c>Handling</c>: a close or cancel that comes meanwhile is delivered once the handler returned, so the waiter's code
+/// never runs beside it).
 /// </remarks>
 internal sealed class ReadinessWaiter : IValueTaskSource
 {
@@ -20,6 +22,7 @@ internal sealed class ReadinessWaiter : IValueTaskSource
     private const int Waiting = 2;
     private const int Closed = 3;
     private const int Canceled = 4;
+    private const int Handling = 5;
 
     private ManualResetValueTaskSourceCore<bool> _source;
     private int _state;
@@ -55,14 +58,33 @@ internal sealed class ReadinessWaiter : IValueTaskSource
     }
 
     /// <summary>An event: wakes the waiter, or is remembered for the next wait.</summary>
-    public void Signal()
+    /// <summary>An event, on the engine's thread: wakes the waiter, unless <paramref name="handler"/> deals with it.</summary>
+    public void Signal(IReadinessHandler? handler = null)
     {
         while (true)
         {
             var state = Volatile.Read(ref _state);
             if (state == Waiting)
             {
-                if (Interlocked.CompareExchange(ref _state, Idle, Waiting) == Waiting)
+                if (handler is not null)
+                {
+                    if (Interlocked.CompareExchange(ref _state, Handling, Waiting) == Waiting)
+                    {
+                        var handled = false;
+                        try
+                        {
+                            handled = handler.TryHandle();
+                        }
+                        finally
+                        {
+                            // Even if it threw: the waiter must not be left in Handling.
+                            EndHandling(handled);
+                        }
+
+                        return;
+                    }
+                }
+                else if (Interlocked.CompareExchange(ref _state, Idle, Waiting) == Waiting)
                 {
                     _source.SetResult(true);
                     return;
@@ -87,6 +109,31 @@ internal sealed class ReadinessWaiter : IValueTaskSource
 
     void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _source.OnCompleted(continuation, state, token, flags);
+
+    // After the handler: wait on if it dealt with the event, else wake the waiter. A close or cancel that came meanwhile
+    // (state no longer Handling) wakes it with its error, unless the handler left it something to do first: it then
+    // meets the error at its next wait.
+    private void EndHandling(bool handled)
+    {
+        if (Interlocked.CompareExchange(ref _state, handled ? Waiting : Idle, Handling) == Handling)
+        {
+            if (!handled)
+            {
+                _source.SetResult(true);
+            }
+
+            return;
+        }
+
+        if (handled)
+        {
+            _source.SetException(Volatile.Read(ref _state) == Canceled ? new OperationCanceledException() : new SocketException((int)SocketError.OperationAborted));
+        }
+        else
+        {
+            _source.SetResult(true);
+        }
+    }
 
     private void End(int final, Exception error)
     {

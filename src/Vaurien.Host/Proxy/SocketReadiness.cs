@@ -24,6 +24,9 @@ internal sealed class SocketReadiness : IDisposable
     /// <summary>Data, a FIN, or an error to read.</summary>
     public ReadinessWaiter Readable { get; } = new();
 
+    /// <summary>Offered each readable event that finds <see cref="Readable"/>'s waiter waiting; set before the first wait.</summary>
+    public IReadinessHandler? ReadHandler { get; set; }
+
     /// <summary>Room in the send buffer, or an error.</summary>
     public ReadinessWaiter Writable { get; } = new();
 
@@ -44,7 +47,7 @@ internal sealed class SocketReadiness : IDisposable
 
         if ((events & (Epoll.In | Epoll.ReadHangUp | Epoll.Error | Epoll.HangUp)) != 0)
         {
-            Readable.Signal();
+            Readable.Signal(ReadHandler);
         }
 
         if ((events & (Epoll.Out | Epoll.Error | Epoll.HangUp)) != 0)

@@ -62,6 +62,94 @@ public sealed class ReadinessWaiterTests
     }
 
     [Fact]
+    public async Task Signal_WithAHandlerThatDealsWithTheEvent_LeavesTheWaitWaiting_UntilOneThatDoesNot()
+    {
+        var waiter = new ReadinessWaiter();
+        var wait = waiter.WaitAsync();
+        var handler = new Handler(_ => true);
+
+        waiter.Signal(handler);
+        waiter.Signal(handler);
+
+        Assert.Equal(2, handler.Calls);
+        Assert.False(wait.IsCompleted);
+        waiter.Signal(new Handler(_ => false));
+        Assert.True(wait.IsCompletedSuccessfully);
+        await wait;
+    }
+
+    [Fact]
+    public void Signal_WithAHandlerButNoWaiter_IsRememberedForTheNextWait_WithoutCallingIt()
+    {
+        var waiter = new ReadinessWaiter();
+        var handler = new Handler(_ => true);
+
+        waiter.Signal(handler);
+
+        Assert.Equal(0, handler.Calls);
+        Assert.True(waiter.WaitAsync().IsCompletedSuccessfully);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Close_WhileTheHandlerRuns_ReachesTheWaitOnlyOnceTheHandlerReturned(bool handled)
+    {
+        var waiter = new ReadinessWaiter();
+        var wait = waiter.WaitAsync();
+        var completedInside = true;
+
+        waiter.Signal(new Handler(_ =>
+        {
+            waiter.Close();
+            completedInside = wait.IsCompleted;
+            return handled;
+        }));
+
+        Assert.False(completedInside, "the wait ended while the handler still ran");
+        if (handled)
+        {
+            // Nothing left to do for the waiter: it learns of the close now.
+            await Assert.ThrowsAsync<SocketException>(() => wait.AsTask());
+        }
+        else
+        {
+            // The handler left it something to do first; the close comes with its next wait.
+            await wait;
+            await Assert.ThrowsAsync<SocketException>(() => waiter.WaitAsync().AsTask());
+        }
+    }
+
+    [Fact]
+    public async Task Cancel_WhileTheHandlerRuns_EndsTheWaitAsCanceled()
+    {
+        var waiter = new ReadinessWaiter();
+        var wait = waiter.WaitAsync();
+
+        waiter.Signal(new Handler(_ =>
+        {
+            waiter.Cancel();
+            return true;
+        }));
+
+        await Assert.ThrowsAsync<OperationCanceledException>(() => wait.AsTask());
+    }
+
+    [Fact]
+    public async Task Handler_Throwing_WakesTheWaiter_AndTheNextEventFindsItAsUsual()
+    {
+        var waiter = new ReadinessWaiter();
+        var wait = waiter.WaitAsync();
+
+        Assert.Throws<InvalidOperationException>(() => waiter.Signal(new Handler(_ => throw new InvalidOperationException("handler"))));
+
+        await wait;
+        var next = waiter.WaitAsync();
+        waiter.Signal();
+        await next;
+    }
+
+    [Fact]
     public async Task SignalsFromAnotherThread_ThousandWaits_EachEndsWithoutLosingAnEvent()
     {
         // One event per wait, from another thread, racing each wait's start: every wait must end.
@@ -84,5 +172,12 @@ public sealed class ReadinessWaiterTests
         }
 
         await signaller.WaitAsync(TimeSpan.FromSeconds(15));
+    }
+
+    private sealed class Handler(Func<int, bool> handle) : IReadinessHandler
+    {
+        public int Calls { get; private set; }
+
+        public bool TryHandle() => handle(++Calls);
     }
 }
