@@ -242,10 +242,10 @@ internal sealed class SocketTransport : IDuplexPipe, IReadinessHandler
                 int limit, received;
                 SocketError status;
                 bool relayed;
-                if (_handed.Pending)
+                var handed = _handed;
+                if (handed.Pending)
                 {
                     // The engine read for this loop while it waited (TryHandle), and the read still needs it.
-                    var handed = _handed;
                     _handed = default;
                     if (handed.Error is { } handedError)
                     {
@@ -304,9 +304,9 @@ internal sealed class SocketTransport : IDuplexPipe, IReadinessHandler
                     continue;
                 }
 
-                // 3. Hand it to the protocol; this waits while the protocol leaves too much unread (backpressure).
-                var flush = await _input.FlushAsync();
-                if (flush.IsCompleted || (flush.IsCanceled && !_dropping))
+                // 3. Hand it to the protocol (unless TryHandle did); this waits while the protocol leaves too much unread
+                // (backpressure).
+                if (Ends(await (handed.Flushed ? handed.Flush : _input.FlushAsync())))
                 {
                     end = TransportEnd.Stopped;
                     break;
@@ -329,13 +329,14 @@ internal sealed class SocketTransport : IDuplexPipe, IReadinessHandler
     }
 
     /// <summary>
-    /// A readable event while the receive loop waits, on the engine's thread: where the loop would read and relay the
-    /// read straight on, do it here and let the loop wait on, without resuming it and making its next wait (most of
-    /// the proxy's own time per request). Anything else is handed to the loop to go on from.
+    /// A readable event while the receive loop waits, on the engine's thread: where the loop would read, relay the read
+    /// straight on or hand it to the protocol, and wait again, do it here and let the loop wait on, without resuming
+    /// it and making its next wait (most of the proxy's own time per request through tcp). Anything else is handed to
+    /// the loop to go on from.
     /// </summary>
     bool IReadinessHandler.TryHandle()
     {
-        if (_directPeer is not { } peer || _dropping || !_connection.IsPassThrough)
+        if (_dropping)
         {
             return false;
         }
@@ -350,13 +351,33 @@ internal sealed class SocketTransport : IDuplexPipe, IReadinessHandler
                 return true;
             }
 
-            // Sent whole, and the socket had no more (no FIN or error pending): the loop would wait again.
-            if (relayed && drained && !_readiness!.HungUp)
+            var handed = new HandedRead(received, status, drained, relayed, null);
+            if (status == SocketError.Success && received > 0 && drained && !_readiness!.HungUp)
             {
-                return true;
+                // The socket had no more (no FIN or error pending): sent whole, or given to the protocol (which runs
+                // here, as it would in the loop's flush) without ending or waiting, the loop would wait again.
+                if (relayed)
+                {
+                    return true;
+                }
+
+                var flush = _input.FlushAsync();
+                if (flush.IsCompletedSuccessfully)
+                {
+                    // Its result is taken once: a flush that ends the loop is handed over as that result.
+                    var result = flush.Result;
+                    if (!Ends(result))
+                    {
+                        return true;
+                    }
+
+                    flush = new ValueTask<FlushResult>(result);
+                }
+
+                handed = handed with { Flushed = true, Flush = flush };
             }
 
-            _handed = new HandedRead(received, status, drained, relayed, null);
+            _handed = handed;
         }
         catch (Exception e)
         {
@@ -365,6 +386,9 @@ internal sealed class SocketTransport : IDuplexPipe, IReadinessHandler
 
         return false;
     }
+
+    // A flush of the input that ends the loop: the protocol is done reading, or it stopped without the connection hanging.
+    private bool Ends(FlushResult flush) => flush.IsCompleted || (flush.IsCanceled && !_dropping);
 
     // Reads what is there, at most limit bytes, straight into the input's memory (no copy); drained when it got less
     // than the room it offered (the socket had no more). What it got is relayed straight on where it can be.
