@@ -57,8 +57,10 @@ internal sealed class ReadinessWaiter : IValueTaskSource
         }
     }
 
-    /// <summary>An event: wakes the waiter, or is remembered for the next wait.</summary>
-    /// <summary>An event, on the engine's thread: wakes the waiter, unless <paramref name="handler"/> deals with it.</summary>
+    /// <summary>
+    /// An event, on the engine's thread: wakes the waiter, unless <paramref name="handler"/> deals with it; with no
+    /// waiter, it is remembered for the next wait.
+    /// </summary>
     public void Signal(IReadinessHandler? handler = null)
     {
         while (true)
