@@ -195,13 +195,20 @@ internal sealed class EpollEngine
         return readiness;
     }
 
-    /// <summary>Stops the socket's events (before it is closed or handed to another connection).</summary>
-    internal void Unregister(SocketReadiness readiness)
+    /// <summary>
+    /// Stops the socket's events (before it is closed or handed to another connection); without
+    /// <paramref name="remove"/> the socket stays in the set until its close takes it out.
+    /// </summary>
+    internal void Unregister(SocketReadiness readiness, bool remove)
     {
-        var none = default(Epoll.Event);
+        if (remove)
+        {
+            var none = default(Epoll.Event);
 
-        // Fails only if the socket is already closed, which removed it from the set anyway.
-        Epoll.Control(_epoll, Epoll.ControlDelete, readiness.Fd, ref none);
+            // Fails only if the socket is already closed, which removed it from the set anyway.
+            Epoll.Control(_epoll, Epoll.ControlDelete, readiness.Fd, ref none);
+        }
+
         Release(readiness.Slot);
     }
 

@@ -57,11 +57,20 @@ internal sealed class SocketReadiness : IDisposable
     }
 
     /// <summary>Unregisters, then fails the waits under way as a closed socket's operations fail.</summary>
-    public void Dispose()
+    public void Dispose() => End(remove: true);
+
+    /// <summary>
+    /// As <see cref="Dispose"/>, for a socket closed right after: closing it takes it out of the epoll set, so the
+    /// system call that would do it first is saved (an event that comes in between finds its slot released and is
+    /// dropped, as one for any socket no longer registered).
+    /// </summary>
+    public void DisposeBeforeClose() => End(remove: false);
+
+    private void End(bool remove)
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _engine.Unregister(this);
+            _engine.Unregister(this, remove);
             Readable.Close();
             Writable.Close();
         }

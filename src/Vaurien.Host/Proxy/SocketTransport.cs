@@ -205,7 +205,7 @@ internal sealed class SocketTransport : IDuplexPipe, IReadinessHandler
             // Already reset or closed: nothing more to say to the peer.
         }
 
-        _readiness?.Dispose();
+        _readiness?.DisposeBeforeClose();
         _socket.Dispose();
     }
 

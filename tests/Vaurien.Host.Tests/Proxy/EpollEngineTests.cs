@@ -180,7 +180,7 @@ public sealed class EpollEngineTests
         return listener;
     }
 
-    private static async Task<(Socket Local, Socket Peer)> PairAsync()
+    internal static async Task<(Socket Local, Socket Peer)> PairAsync()
     {
         using var listener = Listen();
         var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -190,7 +190,7 @@ public sealed class EpollEngineTests
         return (local, peer);
     }
 
-    private static (SocketError Status, int Count) Receive(Socket socket, byte[] buffer)
+    internal static (SocketError Status, int Count) Receive(Socket socket, byte[] buffer)
     {
         var count = socket.Receive(buffer, 0, buffer.Length, SocketFlags.None, out var status);
         return (status, count);
